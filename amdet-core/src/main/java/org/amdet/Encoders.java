@@ -1,0 +1,57 @@
+package org.amdet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/** Entry point to load text encoders: finds the {@link EncoderFamily} that recognises a model and loads it. */
+public final class Encoders {
+    private Encoders() {
+    }
+
+    /** The encoder families on the class path, in service-loader order. */
+    public static List<EncoderFamily> families() {
+        List<EncoderFamily> out = new ArrayList<>();
+        ServiceLoader.load(EncoderFamily.class, Encoders.class.getClassLoader()).forEach(out::add);
+        return out;
+    }
+
+    /** Loads the encoder at {@code source} (a model folder, or a LongCLIP {@code .pt} file) on the CPU in fp32. */
+    public static TextEncoder load(Path source) throws ModelLoadException {
+        return load(source, EncoderOptions.defaults());
+    }
+
+    /**
+     * Loads the encoder at {@code source} with the given device and precision, auto-detecting its family.
+     *
+     * @throws UnsupportedModelException when no family recognises it (the message lists the supported ones)
+     */
+    public static TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+        if (!Files.exists(source)) {
+            throw new ModelLoadException(source, "no such file or folder: expected a model folder (config.json, "
+                    + "model.safetensors, tokenizer.json) or a LongCLIP .pt checkpoint");
+        }
+        List<EncoderFamily> families = families();
+        if (families.isEmpty()) {
+            throw new UnsupportedModelException(source, "no encoder family on the class path: add amdet-encoders");
+        }
+        record Match(EncoderFamily family, double score) {
+        }
+        List<Match> matches = new ArrayList<>();
+        for (EncoderFamily f : families) {
+            Optional<Double> s = f.recognises(source);
+            s.ifPresent(v -> matches.add(new Match(f, v)));
+        }
+        if (matches.isEmpty()) {
+            throw new UnsupportedModelException(source, "unknown text-encoder architecture: supported families are "
+                    + families.stream().map(EncoderFamily::name).collect(Collectors.joining(", ")));
+        }
+        matches.sort(Comparator.comparingDouble(Match::score).reversed());
+        return matches.get(0).family().load(source, options);
+    }
+}

@@ -1,0 +1,16 @@
+package org.amdet;
+
+import java.nio.file.Path;
+
+/** A model file breaks its format: corrupt or truncated data, a lying header, wrong shapes, non-finite weights. */
+public class MalformedModelException extends ModelLoadException {
+    private static final long serialVersionUID = 1L;
+
+    public MalformedModelException(Path file, String message) {
+        super(file, message);
+    }
+
+    public MalformedModelException(Path file, String message, Throwable cause) {
+        super(file, message, cause);
+    }
+}

@@ -1,0 +1,12 @@
+package org.amdet;
+
+import java.nio.file.Path;
+
+/** A well-formed model that amdet does not handle: an unknown architecture, dtype or layout. */
+public class UnsupportedModelException extends ModelLoadException {
+    private static final long serialVersionUID = 1L;
+
+    public UnsupportedModelException(Path file, String message) {
+        super(file, message);
+    }
+}

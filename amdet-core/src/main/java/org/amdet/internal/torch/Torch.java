@@ -1,0 +1,175 @@
+package org.amdet.internal.torch;
+
+import org.amdet.Precision;
+import org.amdet.safetensors.Dtype;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+
+/** Process-wide LibTorch set-up and conversions between Java arrays and tensors. */
+public final class Torch {
+    private static final Logger LOG = LoggerFactory.getLogger(Torch.class);
+    private static volatile boolean initialised;
+
+    private Torch() {
+    }
+
+    /**
+     * Loads LibTorch once and sets its intra-op threads: system property {@code amdet.threads}, else the available
+     * processors.
+     */
+    public static void init() {
+        if (initialised) {
+            return;
+        }
+        synchronized (Torch.class) {
+            if (initialised) {
+                return;
+            }
+            if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+                // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
+                System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+            }
+            int threads = Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors());
+            torch.set_num_threads(Math.max(1, threads));
+            LOG.debug("LibTorch initialised with {} threads", torch.get_num_threads());
+            initialised = true;
+        }
+    }
+
+    /** Sets the number of LibTorch intra-op threads. */
+    public static void setThreads(int n) {
+        init();
+        torch.set_num_threads(Math.max(1, n));
+    }
+
+    /** Current LibTorch intra-op threads. */
+    public static int threads() {
+        init();
+        return torch.get_num_threads();
+    }
+
+    /** Whether a CUDA device is usable. */
+    public static boolean cudaAvailable() {
+        init();
+        try {
+            return torch.cuda_is_available();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    /** Parses and checks a device name. */
+    public static Device device(String name) {
+        init();
+        if (name.startsWith("cuda")) {
+            if (!cudaAvailable()) {
+                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: build "
+                        + "with -Pgpu on a machine with CUDA 13.1 and cuDNN 9 (see README), or use --device cpu");
+            }
+            int idx = name.contains(":") ? Integer.parseInt(name.substring(5)) : 0;
+            if (idx >= torch.cuda_device_count()) {
+                throw new IllegalArgumentException("device '" + name + "' requested but only "
+                        + torch.cuda_device_count() + " CUDA device(s) are present");
+            }
+        }
+        return new Device(name);
+    }
+
+    /** LibTorch scalar type of a compute precision. */
+    public static ScalarType scalarType(Precision p) {
+        return switch (p) {
+            case FP32 -> ScalarType.Float;
+            case BF16 -> ScalarType.BFloat16;
+            case FP16 -> ScalarType.Half;
+        };
+    }
+
+    /** LibTorch scalar type of a safetensors dtype. */
+    public static ScalarType scalarType(Dtype d) {
+        return switch (d) {
+            case F64 -> ScalarType.Double;
+            case F32 -> ScalarType.Float;
+            case F16 -> ScalarType.Half;
+            case BF16 -> ScalarType.BFloat16;
+            case I64 -> ScalarType.Long;
+            case I32 -> ScalarType.Int;
+            case I16 -> ScalarType.Short;
+            case I8 -> ScalarType.Char;
+            case U8 -> ScalarType.Byte;
+            case BOOL -> ScalarType.Bool;
+            case U16 -> ScalarType.UInt16;
+            case U32 -> ScalarType.UInt32;
+            case U64 -> ScalarType.UInt64;
+            case F8_E4M3 -> ScalarType.Float8_e4m3fn;
+            case F8_E5M2 -> ScalarType.Float8_e5m2;
+        };
+    }
+
+    /**
+     * A tensor viewing {@code buf} (zero-copy). The caller must keep {@code buf} reachable for the tensor's lifetime
+     * and never write into it.
+     */
+    public static Tensor view(ByteBuffer buf, Dtype dtype, long[] shape) {
+        init();
+        if (buf.capacity() == 0) {
+            return torch.empty(shape, new TensorOptions(scalarType(dtype)), null);
+        }
+        Pointer p = new BytePointer(buf);
+        return torch.from_blob(p, shape, new TensorOptions(scalarType(dtype)));
+    }
+
+    /** A float32 CPU tensor holding a copy of {@code data}. */
+    public static Tensor floats(float[] data, long... shape) {
+        init();
+        FloatPointer p = new FloatPointer(data);
+        return torch.from_blob(p, shape, new TensorOptions(ScalarType.Float)).clone();
+    }
+
+    /** An int64 CPU tensor holding a copy of {@code data}. */
+    public static Tensor longs(long[] data, long... shape) {
+        init();
+        LongPointer p = new LongPointer(data);
+        return torch.from_blob(p, shape, new TensorOptions(ScalarType.Long)).clone();
+    }
+
+    /** A copy of the tensor's values as float32 on the Java heap (any device and floating dtype). */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.detach().to(new Device("cpu"), ScalarType.Float).contiguous();
+        float[] out = new float[(int) c.numel()];
+        c.data_ptr_float().get(out);
+        return out;
+    }
+
+    /** A copy of an integer tensor's values. */
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.detach().to(new Device("cpu"), ScalarType.Long).contiguous();
+        long[] out = new long[(int) c.numel()];
+        c.data_ptr_long().get(out);
+        return out;
+    }
+
+    /** The shape of a tensor. */
+    public static long[] shape(Tensor t) {
+        long[] s = new long[(int) t.dim()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = t.size(i);
+        }
+        return s;
+    }
+
+    /** A scalar tensor's value. */
+    public static double item(Tensor t) {
+        return t.detach().to(new Device("cpu"), ScalarType.Double).item_double();
+    }
+}

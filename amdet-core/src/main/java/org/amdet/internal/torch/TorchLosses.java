@@ -1,0 +1,71 @@
+package org.amdet.internal.torch;
+
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The AMDET loss terms on LibTorch tensors (float32 recommended). Features are [B, L, D]. Cosine similarity uses
+ * PyTorch's {@code cosine_similarity} with eps 1e-8, as the reference implementation does.
+ */
+public final class TorchLosses {
+    private static final double EPS = 1e-8;
+
+    private TorchLosses() {
+    }
+
+    /** Per-sample mean over all L×L position pairs of the token cosine similarity: [B]. */
+    public static Tensor assimilationPerSample(Tensor f) {
+        Tensor n = normalizeRows(f);
+        Tensor sim = torch.matmul(n, n.transpose(1, 2));
+        return sim.mean(new long[] {1, 2}, false, null);
+    }
+
+    /** Assimilation L_a: batch mean of {@link #assimilationPerSample}. */
+    public static Tensor assimilation(Tensor f) {
+        return assimilationPerSample(f).mean();
+    }
+
+    /** Per-sample mean over positions of cos(a_t, b_t): [B]. */
+    public static Tensor meanTokenCosine(Tensor a, Tensor b) {
+        return torch.cosine_similarity(a, b, 2, EPS).mean(new long[] {1}, false, null);
+    }
+
+    /** Deviation L_s = mean over batch and positions of cos(original_t, F_t). */
+    public static Tensor deviation(Tensor original, Tensor f) {
+        return torch.cosine_similarity(original, f, 2, EPS).mean();
+    }
+
+    /** Anchor L_d = mean over batch and positions of cos(F_a,t, F_t). */
+    public static Tensor anchor(Tensor anchorFeature, Tensor f) {
+        return torch.cosine_similarity(anchorFeature, f, 2, EPS).mean();
+    }
+
+    /** Objective −L_a + β·L_s + γ·L_d. */
+    public static Tensor objective(Tensor f, Tensor original, Tensor anchorFeature, double beta, double gamma) {
+        Tensor la = assimilation(f);
+        Tensor ls = deviation(original, f);
+        Tensor ld = anchor(anchorFeature, f);
+        return la.neg().add(ls.mul(new org.bytedeco.pytorch.Scalar(beta)))
+                .add(ld.mul(new org.bytedeco.pytorch.Scalar(gamma)));
+    }
+
+    /**
+     * Per-sample objective [B]: −L_a(i) + β·L_s(i) + γ·L_d(i), each term averaged over the positions of sample i.
+     * Its mean over the batch equals {@link #objective}.
+     */
+    public static Tensor objectivePerSample(Tensor f, Tensor original, Tensor anchorFeature, double beta,
+                                            double gamma) {
+        Tensor la = assimilationPerSample(f);
+        Tensor ls = meanTokenCosine(original, f);
+        Tensor ld = meanTokenCosine(anchorFeature, f);
+        return la.neg().add(ls.mul(new org.bytedeco.pytorch.Scalar(beta)))
+                .add(ld.mul(new org.bytedeco.pytorch.Scalar(gamma)));
+    }
+
+    /** x / max(‖x‖, eps) along the last dimension. */
+    static Tensor normalizeRows(Tensor f) {
+        Tensor norm = f.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)),
+                new long[] {2}, true);
+        return f.div(norm.clamp_min(new org.bytedeco.pytorch.Scalar(EPS)));
+    }
+}

@@ -1,0 +1,36 @@
+package org.amdet.internal.torch;
+
+import org.amdet.TextEncoder;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.List;
+
+/**
+ * Internal contract between the detector and an encoder implementation: the pieces AMDET optimises through.
+ * Every method creates tensors in the caller's {@link org.bytedeco.javacpp.PointerScope}.
+ */
+public interface TorchTextEncoder extends TextEncoder {
+
+    /** Token ids [B, L] (int64) on this encoder's device. */
+    Tensor idsTensor(List<String> prompts);
+
+    /** Embedding-layer output (token + position embeddings) [B, L, D] in the compute dtype. */
+    Tensor embed(Tensor ids);
+
+    /**
+     * The transformer stack and final layer norm applied to hidden states [B, L, D] (any L up to the context
+     * length); differentiable with respect to {@code hidden}. Returns the compute dtype.
+     */
+    Tensor transform(Tensor hidden);
+
+    /** Pooled (and projected, when the model has a projection) output [B, P] from last_hidden_state and ids. */
+    Tensor pool(Tensor lastHidden, Tensor ids);
+
+    /** Device of the weights. */
+    Device device();
+
+    /** Compute dtype. */
+    ScalarType computeType();
+}

@@ -1,0 +1,213 @@
+package org.amdet.encoders;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.amdet.ModelLoadException;
+import org.amdet.TokenizerException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A Hugging Face {@code tokenizer.json} run through DJL's binding of the Rust {@code tokenizers} library, with
+ * truncation and padding done as {@code transformers} does them (DJL's own defaults are wrong for CLIP and SigLIP):
+ * special tokens from the tokenizer's post-processor; truncation to the context length keeping the last token (EOS);
+ * padding with the pad token of {@code tokenizer_config.json}. SigLIP text is canonicalised first (ASCII punctuation
+ * removed, whitespace squeezed, lower-cased) as {@code SiglipTokenizer} does.
+ */
+public final class TextTokenizer implements AutoCloseable {
+    private static final Pattern PUNCT = Pattern.compile("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final Path file;
+    private final int contextLength;
+    private final long padId;
+    private final boolean canonicalise;
+    private final String digest;
+
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path file, int contextLength, long padId,
+                          boolean canonicalise, String digest) {
+        this.tokenizer = tokenizer;
+        this.file = file;
+        this.contextLength = contextLength;
+        this.padId = padId;
+        this.canonicalise = canonicalise;
+        this.digest = digest;
+    }
+
+    /**
+     * Loads the tokenizer of the model in {@code folder}.
+     *
+     * @param family        {@code clip}, {@code longclip} or {@code siglip}
+     * @param contextLength every prompt is truncated or padded to this many tokens
+     * @param configPadId   {@code pad_token_id} of config.json, used when tokenizer_config.json names no pad token
+     */
+    public static TextTokenizer load(Path folder, String family, int contextLength, long configPadId)
+            throws ModelLoadException {
+        Path tj = folder.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tj)) {
+            if (Files.exists(folder.resolve("vocab.json")) && Files.exists(folder.resolve("merges.txt"))) {
+                throw new TokenizerException(folder, "only vocab.json + merges.txt found (Stable Diffusion "
+                        + "tokenizer/ layout): amdet needs the full pipeline in tokenizer.json, e.g. the tokenizer.json "
+                        + "of openai/clip-vit-large-patch14 (its vocabulary is the same)");
+            }
+            if (Files.exists(folder.resolve("spiece.model"))) {
+                throw new TokenizerException(folder, "only spiece.model found: amdet reads tokenizer.json; convert "
+                        + "it with transformers (SiglipTokenizerFast.save_pretrained) or copy the hub's tokenizer.json");
+            }
+            throw new TokenizerException(folder, "missing tokenizer.json (expected beside the model)");
+        }
+        byte[] bytes;
+        JsonNode json;
+        try {
+            long size = Files.size(tj);
+            if (size > 64L * 1024 * 1024) {
+                throw new TokenizerException(tj, "tokenizer.json is " + size + " bytes, expected at most 64 MiB");
+            }
+            bytes = Files.readAllBytes(tj);
+            json = HfConfig.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new TokenizerException(tj, "cannot read tokenizer.json: " + e.getMessage(), e);
+        }
+        if (json == null || !json.isObject() || !json.path("model").isObject()) {
+            throw new TokenizerException(tj, "tokenizer.json must be an object with a 'model' section");
+        }
+        JsonNode tcfg = null;
+        Path tc = folder.resolve("tokenizer_config.json");
+        if (Files.isRegularFile(tc)) {
+            tcfg = HfConfig.readJson(tc);
+        }
+        String padToken = tokenName(tcfg == null ? null : tcfg.get("pad_token"));
+        long padId;
+        if (padToken != null) {
+            padId = idOf(json, padToken);
+            if (padId < 0) {
+                throw new TokenizerException(tc, "pad token '" + padToken + "' is not in tokenizer.json");
+            }
+        } else if (configPadId >= 0 && !family.equals("clip") && !family.equals("longclip")) {
+            padId = configPadId;
+        } else {
+            String dflt = family.equals("siglip") ? "</s>" : "<|endoftext|>";
+            padId = idOf(json, dflt);
+            if (padId < 0) {
+                padId = configPadId;
+            }
+            if (padId < 0) {
+                throw new TokenizerException(tj, "no pad token: tokenizer_config.json names none and '" + dflt
+                        + "' is not in the vocabulary");
+            }
+        }
+        HuggingFaceTokenizer tok;
+        try {
+            tok = HuggingFaceTokenizer.newInstance(tj, Map.of("addSpecialTokens", "true", "padding", "false",
+                    "truncation", "false"));
+        } catch (IOException | RuntimeException e) {
+            throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
+                    + e.getMessage(), e);
+        }
+        return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"), sha256(bytes));
+    }
+
+    private static String tokenName(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return n.asText();
+        }
+        if (n.isObject() && n.path("content").isTextual()) {
+            return n.get("content").asText();
+        }
+        return null;
+    }
+
+    /** The id of {@code token} in tokenizer.json (added tokens first, then the model vocabulary), or −1. */
+    static long idOf(JsonNode json, String token) {
+        for (JsonNode a : json.path("added_tokens")) {
+            if (token.equals(a.path("content").asText(null))) {
+                return a.path("id").asLong(-1);
+            }
+        }
+        JsonNode v = json.path("model").path("vocab");
+        if (v.isObject() && v.has(token)) {
+            return v.get(token).asLong(-1);
+        }
+        if (v.isArray()) {
+            for (int i = 0; i < v.size(); i++) {
+                if (token.equals(v.get(i).path(0).asText(null))) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** SigLIP's text canonicalisation: drop ASCII punctuation, squeeze whitespace, trim, lower-case. */
+    public static String canonicalise(String text) {
+        String t = PUNCT.matcher(text).replaceAll("");
+        t = SPACES.matcher(t).replaceAll(" ").strip();
+        return t.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Token ids [B][L] of the prompts. */
+    public long[][] encode(List<String> prompts) {
+        List<String> texts = canonicalise ? prompts.stream().map(TextTokenizer::canonicalise).toList() : prompts;
+        Encoding[] enc = tokenizer.batchEncode(texts);
+        long[][] out = new long[enc.length][];
+        for (int i = 0; i < enc.length; i++) {
+            out[i] = fit(enc[i].getIds());
+        }
+        return out;
+    }
+
+    private long[] fit(long[] ids) {
+        long[] row = new long[contextLength];
+        java.util.Arrays.fill(row, padId);
+        if (ids.length <= contextLength) {
+            System.arraycopy(ids, 0, row, 0, ids.length);
+        } else {
+            System.arraycopy(ids, 0, row, 0, contextLength - 1);
+            row[contextLength - 1] = ids[ids.length - 1];
+        }
+        return row;
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public long padId() {
+        return padId;
+    }
+
+    /** SHA-256 of tokenizer.json. */
+    public String digest() {
+        return digest;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

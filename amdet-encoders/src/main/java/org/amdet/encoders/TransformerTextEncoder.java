@@ -1,0 +1,374 @@
+package org.amdet.encoders;
+
+import org.amdet.EncoderInfo;
+import org.amdet.EncoderOptions;
+import org.amdet.Encoding;
+import org.amdet.MalformedModelException;
+import org.amdet.ModelLoadException;
+import org.amdet.internal.torch.Torch;
+import org.amdet.internal.torch.TorchTextEncoder;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DoubleOptional;
+import org.bytedeco.pytorch.InferenceMode;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The pre-LN transformer text encoder shared by CLIP, LongCLIP and SigLIP, run with LibTorch ops. Weights use the
+ * Hugging Face names without the {@code text_model.} prefix. Forward (Radford et al. 2021; Zhai et al. 2023):
+ * x = tok[ids] + pos[0:L]; per layer x += out(attn(LN1(x))), x += fc2(act(fc1(LN2(x)))); last_hidden_state =
+ * final LN at all positions; pooled = EOS state (CLIP, projected when {@code text_projection} exists) or
+ * head(last position) (SigLIP).
+ */
+public final class TransformerTextEncoder implements TorchTextEncoder {
+    private static final Pattern LAYER = Pattern.compile("^encoder\\.layers\\.(\\d+)\\.");
+    private static final int ENCODE_CHUNK = 64;
+
+    private final TextModelConfig config;
+    private final TextTokenizer tokenizer;
+    private final EncoderInfo info;
+    private final Device device;
+    private final ScalarType dtype;
+    private final Map<String, Tensor> w;
+    private final Layer[] layers;
+    private final Tensor projW;
+    private final Tensor projB;
+    private volatile boolean closed;
+
+    private record Layer(Tensor ln1w, Tensor ln1b, Tensor qw, Tensor qb, Tensor kw, Tensor kb, Tensor vw, Tensor vb,
+                         Tensor ow, Tensor ob, Tensor ln2w, Tensor ln2b, Tensor fc1w, Tensor fc1b, Tensor fc2w,
+                         Tensor fc2b) {
+    }
+
+    private TransformerTextEncoder(TextModelConfig config, TextTokenizer tokenizer, EncoderInfo info, Device device,
+                                   ScalarType dtype, Map<String, Tensor> w) {
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.info = info;
+        this.device = device;
+        this.dtype = dtype;
+        this.w = w;
+        this.layers = new Layer[config.layers()];
+        for (int i = 0; i < layers.length; i++) {
+            String p = "encoder.layers." + i + ".";
+            layers[i] = new Layer(w.get(p + "layer_norm1.weight"), w.get(p + "layer_norm1.bias"),
+                    w.get(p + "self_attn.q_proj.weight"), w.get(p + "self_attn.q_proj.bias"),
+                    w.get(p + "self_attn.k_proj.weight"), w.get(p + "self_attn.k_proj.bias"),
+                    w.get(p + "self_attn.v_proj.weight"), w.get(p + "self_attn.v_proj.bias"),
+                    w.get(p + "self_attn.out_proj.weight"), w.get(p + "self_attn.out_proj.bias"),
+                    w.get(p + "layer_norm2.weight"), w.get(p + "layer_norm2.bias"),
+                    w.get(p + "mlp.fc1.weight"), w.get(p + "mlp.fc1.bias"),
+                    w.get(p + "mlp.fc2.weight"), w.get(p + "mlp.fc2.bias"));
+        }
+        this.projW = w.getOrDefault("text_projection.weight", w.get("head.weight"));
+        this.projB = w.get("head.bias");
+    }
+
+    /** Dimensions read off the tensors; config values are checked against them. */
+    static TextModelConfig resolveDims(TextModelConfig cfg, Map<String, RawTensor> t, Path file)
+            throws MalformedModelException {
+        RawTensor tok = require(t, "embeddings.token_embedding.weight", file);
+        RawTensor pos = require(t, "embeddings.position_embedding.weight", file);
+        if (tok.shape().length != 2 || pos.shape().length != 2) {
+            throw new MalformedModelException(file, "embedding tables must be 2-D, found token "
+                    + Arrays.toString(tok.shape()) + " and position " + Arrays.toString(pos.shape()));
+        }
+        int vocab = (int) tok.shape()[0];
+        int hidden = (int) tok.shape()[1];
+        int positions = (int) pos.shape()[0];
+        if (hidden != cfg.hiddenSize()) {
+            throw new MalformedModelException(file, "token embedding width " + hidden + " does not match "
+                    + "hidden_size " + cfg.hiddenSize() + " of config.json");
+        }
+        if (hidden % cfg.heads() != 0) {
+            throw new MalformedModelException(file, "hidden size " + hidden + " is not divisible by "
+                    + cfg.heads() + " heads");
+        }
+        TreeSet<Integer> idx = new TreeSet<>();
+        for (String k : t.keySet()) {
+            Matcher m = LAYER.matcher(k);
+            if (m.find()) {
+                idx.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        int nLayers = idx.isEmpty() ? 0 : idx.last() + 1;
+        if (nLayers != idx.size()) {
+            throw new MalformedModelException(file, "transformer layers are not numbered 0.." + (nLayers - 1)
+                    + ": found " + idx);
+        }
+        if (nLayers != cfg.layers()) {
+            throw new MalformedModelException(file, "checkpoint holds " + nLayers + " layers but config.json says "
+                    + "num_hidden_layers " + cfg.layers());
+        }
+        int inter = cfg.intermediateSize();
+        RawTensor fc1 = t.get("encoder.layers.0.mlp.fc1.weight");
+        if (fc1 != null && fc1.shape().length == 2) {
+            inter = (int) fc1.shape()[0];
+        }
+        RawTensor proj = t.containsKey("text_projection.weight") ? t.get("text_projection.weight")
+                : t.get("head.weight");
+        int projection = proj == null ? 0 : (int) proj.shape()[0];
+        return cfg.withDims(hidden, inter, nLayers, positions, vocab, projection);
+    }
+
+    /**
+     * Builds an encoder from canonical weights: checks every expected tensor's presence, dtype and shape, rejects
+     * non-finite values, and copies the weights to the device in the compute dtype.
+     */
+    static TransformerTextEncoder create(TextModelConfig cfg, Map<String, RawTensor> t, TextTokenizer tokenizer,
+                                         Path source, EncoderOptions options) throws ModelLoadException {
+        Torch.init();
+        Device device = Torch.device(options.device());
+        ScalarType dtype = Torch.scalarType(options.precision());
+        int d = cfg.hiddenSize();
+        int in = cfg.intermediateSize();
+        Map<String, long[]> expected = new java.util.LinkedHashMap<>();
+        expected.put("embeddings.token_embedding.weight", new long[] {cfg.vocabSize(), d});
+        expected.put("embeddings.position_embedding.weight", new long[] {cfg.maxPositions(), d});
+        for (int i = 0; i < cfg.layers(); i++) {
+            String p = "encoder.layers." + i + ".";
+            for (String ln : List.of("layer_norm1", "layer_norm2")) {
+                expected.put(p + ln + ".weight", new long[] {d});
+                expected.put(p + ln + ".bias", new long[] {d});
+            }
+            for (String pr : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+                expected.put(p + "self_attn." + pr + ".weight", new long[] {d, d});
+                expected.put(p + "self_attn." + pr + ".bias", new long[] {d});
+            }
+            expected.put(p + "mlp.fc1.weight", new long[] {in, d});
+            expected.put(p + "mlp.fc1.bias", new long[] {in});
+            expected.put(p + "mlp.fc2.weight", new long[] {d, in});
+            expected.put(p + "mlp.fc2.bias", new long[] {d});
+        }
+        expected.put("final_layer_norm.weight", new long[] {d});
+        expected.put("final_layer_norm.bias", new long[] {d});
+        if (t.containsKey("text_projection.weight")) {
+            expected.put("text_projection.weight", new long[] {cfg.projectionDim(), d});
+        } else if (t.containsKey("head.weight")) {
+            expected.put("head.weight", new long[] {cfg.projectionDim(), d});
+            expected.put("head.bias", new long[] {cfg.projectionDim()});
+        }
+        Map<String, Tensor> weights = new HashMap<>();
+        String stored = null;
+        try (PointerScope scope = new PointerScope()) {
+            for (Map.Entry<String, long[]> e : expected.entrySet()) {
+                RawTensor r = require(t, e.getKey(), source);
+                if (!Arrays.equals(r.shape(), e.getValue())) {
+                    throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' has shape "
+                            + Arrays.toString(r.shape()) + ", expected " + Arrays.toString(e.getValue()));
+                }
+                if (!r.dtype().isFloatingPoint()) {
+                    throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' is " + r.dtype()
+                            + ", expected a floating-point dtype");
+                }
+                stored = stored == null ? r.dtype().name() : stored;
+                Tensor src = Torch.view(r.data(), r.dtype(), r.shape());
+                if (Torch.item(torch.isfinite(src).all()) == 0) {
+                    long bad = (long) Torch.item(torch.isfinite(src).logical_not().sum());
+                    throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' holds " + bad
+                            + " NaN or infinite value(s): the weights are corrupt");
+                }
+                Tensor dst = src.to(device, dtype, false, true, null);
+                dst.retainReference();
+                weights.put(e.getKey(), dst);
+            }
+        } catch (ModelLoadException | RuntimeException e) {
+            weights.values().forEach(Tensor::releaseReference);
+            if (e instanceof RuntimeException re && !(e instanceof IllegalArgumentException)) {
+                throw new MalformedModelException(source, "cannot load weights: " + re.getMessage(), re);
+            }
+            throw e;
+        }
+        EncoderInfo info = new EncoderInfo(cfg.family(), source, d, cfg.maxPositions(), cfg.layers(), cfg.heads(),
+                cfg.vocabSize(), cfg.projectionDim() > 0 ? cfg.projectionDim() : d, cfg.projectionDim() > 0,
+                cfg.causal(), stored, options.device(), options.precision(), tokenizer.digest());
+        return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
+    }
+
+    private static RawTensor require(Map<String, RawTensor> t, String name, Path file) throws MalformedModelException {
+        RawTensor r = t.get(name);
+        if (r == null) {
+            throw new MalformedModelException(file, "missing tensor '" + name + "'");
+        }
+        return r;
+    }
+
+    /** The resolved architecture. */
+    public TextModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public EncoderInfo info() {
+        return info;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("encoder " + info.source() + " is closed");
+        }
+    }
+
+    @Override
+    public long[][] tokenize(List<String> prompts) {
+        checkOpen();
+        long[][] ids = tokenizer.encode(prompts);
+        for (long[] row : ids) {
+            for (long id : row) {
+                if (id < 0 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("tokenizer " + tokenizer.file() + " produced id " + id
+                            + " but the model has " + config.vocabSize() + " token embeddings: tokenizer and model "
+                            + "do not belong together");
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Override
+    public Tensor idsTensor(List<String> prompts) {
+        long[][] ids = tokenize(prompts);
+        long[] flat = new long[ids.length * tokenizer.contextLength()];
+        for (int i = 0; i < ids.length; i++) {
+            System.arraycopy(ids[i], 0, flat, i * ids[i].length, ids[i].length);
+        }
+        Tensor t = Torch.longs(flat, ids.length, tokenizer.contextLength());
+        return device.is_cpu() ? t : t.to(device, ScalarType.Long);
+    }
+
+    @Override
+    public Tensor embed(Tensor ids) {
+        checkOpen();
+        long len = ids.size(1);
+        if (len > config.maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + len + " tokens exceeds the " + config.maxPositions()
+                    + " positions of " + info.source());
+        }
+        Tensor tok = torch.embedding(w.get("embeddings.token_embedding.weight"), ids);
+        Tensor pos = w.get("embeddings.position_embedding.weight").narrow(0, 0, len);
+        return tok.add(pos);
+    }
+
+    @Override
+    public Tensor transform(Tensor hidden) {
+        checkOpen();
+        Tensor x = hidden.scalar_type() == dtype ? hidden : hidden.to(dtype);
+        long b = x.size(0);
+        long len = x.size(1);
+        long d = config.hiddenSize();
+        long nh = config.heads();
+        long hd = d / nh;
+        long[] normShape = {d};
+        double eps = config.layerNormEps();
+        for (Layer l : layers) {
+            Tensor h = torch.layer_norm(x, normShape, new TensorOptional(l.ln1w), new TensorOptional(l.ln1b), eps,
+                    false);
+            Tensor q = torch.linear(h, l.qw, new TensorOptional(l.qb)).view(b, len, nh, hd).transpose(1, 2);
+            Tensor k = torch.linear(h, l.kw, new TensorOptional(l.kb)).view(b, len, nh, hd).transpose(1, 2);
+            Tensor v = torch.linear(h, l.vw, new TensorOptional(l.vb)).view(b, len, nh, hd).transpose(1, 2);
+            Tensor a = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), 0.0, config.causal(),
+                    new DoubleOptional(), false);
+            a = a.transpose(1, 2).reshape(b, len, d);
+            x = x.add(torch.linear(a, l.ow, new TensorOptional(l.ob)));
+            h = torch.layer_norm(x, normShape, new TensorOptional(l.ln2w), new TensorOptional(l.ln2b), eps, false);
+            h = activate(torch.linear(h, l.fc1w, new TensorOptional(l.fc1b)));
+            x = x.add(torch.linear(h, l.fc2w, new TensorOptional(l.fc2b)));
+        }
+        return torch.layer_norm(x, normShape, new TensorOptional(w.get("final_layer_norm.weight")),
+                new TensorOptional(w.get("final_layer_norm.bias")), eps, false);
+    }
+
+    private Tensor activate(Tensor h) {
+        return switch (config.activation()) {
+            case QUICK_GELU -> h.mul(torch.sigmoid(h.mul(new Scalar(1.702))));
+            case GELU -> torch.gelu(h, "none");
+            case GELU_TANH -> torch.gelu(h, "tanh");
+        };
+    }
+
+    @Override
+    public Tensor pool(Tensor lastHidden, Tensor ids) {
+        checkOpen();
+        Tensor pooled;
+        if (config.pooling() == TextModelConfig.Pooling.LAST) {
+            pooled = lastHidden.select(1, lastHidden.size(1) - 1);
+        } else {
+            Tensor idx = config.pooling() == TextModelConfig.Pooling.ARGMAX_ID
+                    ? ids.argmax(new org.bytedeco.pytorch.LongOptional(1), false)
+                    : ids.eq(new Scalar(config.eosTokenId())).to(ScalarType.Int)
+                    .argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+            Tensor g = idx.view(-1, 1, 1).expand(lastHidden.size(0), 1, lastHidden.size(2));
+            pooled = lastHidden.gather(1, g).squeeze(1);
+        }
+        if (projW != null) {
+            pooled = projB == null ? torch.linear(pooled, projW) : torch.linear(pooled, projW,
+                    new TensorOptional(projB));
+        }
+        return pooled;
+    }
+
+    @Override
+    public Encoding encode(List<String> prompts) {
+        checkOpen();
+        int n = prompts.size();
+        int len = tokenizer.contextLength();
+        int d = config.hiddenSize();
+        int p = info.pooledSize();
+        long[][] ids = new long[n][];
+        float[] emb = new float[n * len * d];
+        float[] last = new float[n * len * d];
+        float[] pooled = new float[n * p];
+        for (int start = 0; start < n; start += ENCODE_CHUNK) {
+            List<String> chunk = prompts.subList(start, Math.min(n, start + ENCODE_CHUNK));
+            try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
+                Tensor idt = idsTensor(chunk);
+                long[] flat = Torch.toLongs(idt);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ids[start + i] = Arrays.copyOfRange(flat, i * len, (i + 1) * len);
+                }
+                Tensor e = embed(idt);
+                Tensor lh = transform(e);
+                Tensor po = pool(lh, idt);
+                System.arraycopy(Torch.toFloats(e), 0, emb, start * len * d, chunk.size() * len * d);
+                System.arraycopy(Torch.toFloats(lh), 0, last, start * len * d, chunk.size() * len * d);
+                System.arraycopy(Torch.toFloats(po), 0, pooled, start * p, chunk.size() * p);
+            }
+        }
+        return new Encoding(ids, emb, last, pooled, n, len, d, p);
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public ScalarType computeType() {
+        return dtype;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        w.values().forEach(Tensor::releaseReference);
+        tokenizer.close();
+    }
+
+}

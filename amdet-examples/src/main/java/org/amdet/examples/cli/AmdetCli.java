@@ -1,0 +1,84 @@
+package org.amdet.examples.cli;
+
+import org.amdet.ModelLoadException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * The {@code amdet} command line. Exit codes: 0 done, 2 bad input, 10 backdoor found with
+ * {@code --fail-on-backdoor}, 1 internal error.
+ */
+@Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
+        description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
+        subcommands = {EncodeCommand.class, CompareCommand.class})
+public final class AmdetCli implements Runnable {
+    /** Exit code of bad input. */
+    public static final int BAD_INPUT = 2;
+    /** Exit code of a BACKDOORED verdict with --fail-on-backdoor. */
+    public static final int BACKDOOR = 10;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (used by tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new AmdetCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            boolean verbose = parsed.hasMatchedOption("--verbose");
+            Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
+                    || t instanceof IOException || t instanceof CliException) {
+                err.println("amdet: " + t.getMessage());
+                if (verbose) {
+                    t.printStackTrace(err);
+                }
+                return BAD_INPUT;
+            }
+            err.println("amdet: internal error: " + t);
+            if (verbose) {
+                t.printStackTrace(err);
+            } else {
+                err.println("(run with --verbose for the stack trace)");
+            }
+            return 1;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("amdet: " + ex.getMessage());
+            ex.getCommandLine().usage(err);
+            return BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    /** A user error the CLI reports in one line. */
+    public static final class CliException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public CliException(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = AmdetCli.class.getPackage().getImplementationVersion();
+            return new String[] {"amdet " + (v == null ? "dev" : v)};
+        }
+    }
+}
