@@ -1,0 +1,192 @@
+package org.amdet;
+
+import org.amdet.internal.scan.ScanClock;
+import org.amdet.internal.scan.ScanEngine;
+import org.amdet.internal.torch.Torch;
+import org.amdet.internal.torch.TorchTextEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Model-level backdoor detection for text encoders (AMDET, Wang et al., "Assimilation Matters", arXiv 2512.00343).
+ * A scan inverts a pseudo-trigger embedding e, inserted after BOS, that minimises
+ * <pre>  −L_a(f(x_e)) + β·L_s(f(x), f(x_e)) + γ·L_d(f_a(x_e), f(x_e))</pre>
+ * (high token assimilation, far from the suspect's clean output and from the anchor's output), then decides with
+ * the configured {@link DecisionMode}. Needs no training data, trigger, target or downstream task.
+ *
+ * <pre>{@code
+ * try (TextEncoder suspect = Encoders.load(Path.of("suspect"));
+ *      TextEncoder anchor = Encoders.load(Path.of("openai-clip"))) {
+ *     ScanReport r = new BackdoorDetector(DetectorConfig.defaults())
+ *             .scan(suspect, anchor, ShadowSet.synthetic(4000, 0));
+ *     if (r.verdict() == Verdict.BACKDOORED) { ... }
+ * }
+ * }</pre>
+ *
+ * Instances are immutable and thread-safe; concurrent scans on different threads are independent (LibTorch grad
+ * mode and amdet's memory scopes are per thread). A scan is cancelled by interrupting its thread
+ * ({@link ScanCancelledException}).
+ */
+public final class BackdoorDetector {
+    private static final Logger LOG = LoggerFactory.getLogger(BackdoorDetector.class);
+    /** LibTorch version of the bundled Bytedeco presets. */
+    public static final String LIBTORCH_VERSION = "2.10.0 (org.bytedeco:pytorch 2.10.0-1.5.13)";
+
+    private final DetectorConfig config;
+
+    public BackdoorDetector(DetectorConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** The configuration. */
+    public DetectorConfig config() {
+        return config;
+    }
+
+    /** Scans {@code suspect} against {@code anchor} on the shadow set, without progress callbacks. */
+    public ScanReport scan(TextEncoder suspect, TextEncoder anchor, ShadowSet shadow) {
+        return scan(suspect, anchor, shadow, ScanListener.none());
+    }
+
+    /**
+     * Scans {@code suspect} against {@code anchor} on the first {@link DetectorConfig#shadowSize()} prompts of the
+     * shadow set.
+     *
+     * @throws ScanException          when the models are incompatible, the shadow set is too small or the
+     *                                optimisation produces non-finite values
+     * @throws ScanCancelledException when the thread is interrupted
+     */
+    public ScanReport scan(TextEncoder suspect, TextEncoder anchor, ShadowSet shadow, ScanListener listener) {
+        Objects.requireNonNull(shadow, "shadow");
+        Objects.requireNonNull(listener, "listener");
+        TorchTextEncoder s = torchOf(suspect, "suspect");
+        TorchTextEncoder a = torchOf(anchor, "anchor");
+        checkCompatible(s.info(), a.info());
+        String started = Instant.now().toString();
+        ScanClock clock = new ScanClock();
+        List<String> prompts = shadow.limit(config.shadowSize()).prompts();
+        ScanEngine.Outcome o;
+        try {
+            o = new ScanEngine(config, s, a, listener, clock).run(prompts);
+        } catch (ScanException | ScanCancelledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: " + e.getMessage(), e);
+        }
+        List<String> warnings = new ArrayList<>(o.warnings());
+        if (shadow.size() < config.shadowSize()) {
+            warnings.add("the shadow set holds " + shadow.size() + " prompts, fewer than the configured "
+                    + config.shadowSize());
+        }
+        Map<String, Double> seconds = clock.seconds();
+        double norm = 0;
+        for (float v : o.embedding()) {
+            norm += (double) v * v;
+        }
+        ScanReport.Evidence ev = new ScanReport.Evidence(o.losses(), o.steps(), o.plannedSteps(), o.runningMean(),
+                o.stoppedEarly(), o.checks(), o.test(), o.landscape());
+        ScanReport.Embedding emb = new ScanReport.Embedding(config.tokens(), s.info().hiddenSize(), o.embedding(),
+                Math.sqrt(norm), o.targetLength(), o.targetFeature());
+        ScanReport.Provenance prov = new ScanReport.Provenance(ref(s.info()), ref(a.info()), config,
+                shadow.source(), prompts.size(), o.trainPrompts(), version(), LIBTORCH_VERSION, s.info().device(),
+                s.info().precision().label(), Torch.threads(), System.getProperty("os.name"),
+                System.getProperty("os.arch"), System.getProperty("java.version"), started);
+        Verdict v = o.backdoor() ? Verdict.BACKDOORED : Verdict.CLEAN;
+        LOG.info("scan of {}: {} ({})", s.info().source(), v, o.decision());
+        return new ScanReport(ScanReport.SCHEMA, v, o.decision(), config.mode(), ev, emb, seconds, prov, warnings);
+    }
+
+    private static TorchTextEncoder torchOf(TextEncoder e, String role) {
+        Objects.requireNonNull(e, role);
+        if (e instanceof TorchTextEncoder t) {
+            return t;
+        }
+        throw new IllegalArgumentException(role + " encoder " + e.getClass().getName() + " does not implement "
+                + "amdet's LibTorch contract; load it with Encoders.load");
+    }
+
+    static void checkCompatible(EncoderInfo s, EncoderInfo a) {
+        if (s.hiddenSize() != a.hiddenSize()) {
+            throw new ScanException("suspect " + s.source() + " has hidden size " + s.hiddenSize() + " but anchor "
+                    + a.source() + " has " + a.hiddenSize() + ": the anchor must be the same architecture (e.g. the "
+                    + "official model the suspect was fine-tuned from)");
+        }
+        if (s.contextLength() != a.contextLength()) {
+            throw new ScanException("suspect " + s.source() + " has " + s.contextLength() + " positions but anchor "
+                    + a.source() + " has " + a.contextLength());
+        }
+        if (!s.tokenizerDigest().equals(a.tokenizerDigest())) {
+            throw new ScanException("suspect " + s.source() + " and anchor " + a.source() + " use different "
+                    + "tokenizers (tokenizer.json differs): the anchor must share the suspect's vocabulary");
+        }
+        if (!s.device().equals(a.device())) {
+            throw new ScanException("suspect is on " + s.device() + " but anchor on " + a.device()
+                    + ": load both on the same device");
+        }
+        if (s.precision() != a.precision()) {
+            throw new ScanException("suspect computes in " + s.precision().label() + " but anchor in "
+                    + a.precision().label() + ": load both with the same precision");
+        }
+    }
+
+    private ScanReport.ModelRef ref(EncoderInfo info) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        if (config.hashFiles()) {
+            Path src = info.source();
+            List<Path> files = new ArrayList<>();
+            if (Files.isDirectory(src)) {
+                try (Stream<Path> st = Files.list(src)) {
+                    st.filter(Files::isRegularFile).filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.endsWith(".json") || n.endsWith(".safetensors") || n.endsWith(".pt");
+                    }).sorted().forEach(files::add);
+                } catch (IOException e) {
+                    LOG.warn("cannot list {} for hashing: {}", src, e.getMessage());
+                }
+            } else {
+                files.add(src);
+                Path tj = src.toAbsolutePath().getParent().resolve("tokenizer.json");
+                if (Files.isRegularFile(tj)) {
+                    files.add(tj);
+                }
+            }
+            for (Path f : files) {
+                hashes.put(f.getFileName().toString(), sha256(f));
+            }
+        }
+        return new ScanReport.ModelRef(info.source().toString(), info.family(), hashes);
+    }
+
+    static String sha256(Path f) {
+        try (InputStream in = Files.newInputStream(f)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                md.update(buf, 0, r);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return "unreadable: " + e.getMessage();
+        }
+    }
+
+    /** amdet's version (from the jar manifest), or {@code dev}. */
+    public static String version() {
+        String v = BackdoorDetector.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
+    }
+}

@@ -1,0 +1,17 @@
+package org.amdet;
+
+/**
+ * A scan cannot run or produced no trustworthy result: incompatible suspect and anchor, too few shadow prompts,
+ * or non-finite values during optimisation. The message says what to change.
+ */
+public class ScanException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ScanException(String message) {
+        super(message);
+    }
+
+    public ScanException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,161 @@
+package org.amdet;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The immutable result of a scan: the verdict, the evidence behind it, the inverted pseudo-trigger and provenance.
+ * Serialises to JSON with a versioned schema ({@link #SCHEMA}); the README documents every field.
+ *
+ * @param schema     schema identifier, {@value #SCHEMA}
+ * @param verdict    BACKDOORED or CLEAN
+ * @param decision   one sentence: which rule decided, on which numbers
+ * @param mode       decision mode
+ * @param evidence   loss trajectory, checks, statistics on the test split, landscape
+ * @param embedding  the inverted pseudo-trigger and the target feature it produces
+ * @param seconds    wall time per phase
+ * @param provenance what was scanned, how, where
+ * @param warnings   conditions a user should know about (empty when none)
+ */
+@JsonPropertyOrder({"schema", "verdict", "decision", "mode", "evidence", "embedding", "seconds", "provenance",
+        "warnings"})
+public record ScanReport(String schema, Verdict verdict, String decision, DecisionMode mode, Evidence evidence,
+                         Embedding embedding, Map<String, Double> seconds, Provenance provenance,
+                         List<String> warnings) {
+    /** Current schema identifier. */
+    public static final String SCHEMA = "amdet-scan-report/1";
+
+    public ScanReport {
+        seconds = Map.copyOf(seconds);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * @param losses           objective after every optimisation step
+     * @param steps            optimisation steps run
+     * @param plannedSteps     steps of the full run without stop rules
+     * @param finalRunningMean running mean of the objective at the end
+     * @param stoppedEarly     whether a stop rule ended the optimisation
+     * @param checks           every decision check, in order
+     * @param test             statistics of the final embedding on the test split
+     * @param landscape        the landscape at the decisive check, or null when none was computed
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Evidence(double[] losses, int steps, int plannedSteps, double finalRunningMean,
+                           boolean stoppedEarly, List<Check> checks, TestStats test, Landscape landscape) {
+        public Evidence {
+            losses = losses.clone();
+            checks = List.copyOf(checks);
+        }
+    }
+
+    /**
+     * One decision check of the reference loop.
+     *
+     * @param step              optimisation step after which it ran (1-based)
+     * @param epoch             epoch (0-based)
+     * @param runningMean       running mean objective at that step
+     * @param assimilationRatio share of test prompts whose assimilation exceeds the threshold
+     * @param sameTarget        same-target judge
+     * @param differentTarget   different-target judge
+     * @param positiveRatio     landscape positive-eigenvalue share, or null when the landscape was not computed
+     * @param backdoor          whether this check found a backdoor
+     */
+    public record Check(int step, int epoch, double runningMean, double assimilationRatio, double sameTarget,
+                        double differentTarget, Double positiveRatio, boolean backdoor) {
+    }
+
+    /**
+     * Statistics of the inverted embedding on the test split (batched; same definitions as the reference judges).
+     *
+     * @param prompts            test prompts
+     * @param assimilationMean   mean per-prompt assimilation (mean L×L token cosine)
+     * @param assimilationMin    smallest
+     * @param assimilationMax    largest
+     * @param assimilationRatio  share above the assimilation threshold
+     * @param deviationMean      mean token cosine between clean and triggered suspect features
+     * @param anchorMean         mean token cosine between anchor and suspect features on the triggered input
+     * @param sameTarget         same-target judge
+     * @param differentTarget    different-target judge
+     */
+    public record TestStats(int prompts, double assimilationMean, double assimilationMin, double assimilationMax,
+                            double assimilationRatio, double deviationMean, double anchorMean, double sameTarget,
+                            double differentTarget) {
+    }
+
+    /**
+     * The loss landscape around the inverted embedding.
+     *
+     * @param size                  grid points per axis
+     * @param extent                half-width of the grid
+     * @param prompts               test prompts the objective averaged over
+     * @param positiveRatio         share of Hessian eigenvalues above 1e-6
+     * @param positiveDefiniteRatio share of interior points with a positive-definite Hessian
+     * @param mean                  mean of the surface
+     * @param variance              variance of the surface
+     * @param curvatureD1           mean second difference along d1 (the descent direction)
+     * @param curvatureD2           mean second difference along d2 (the random direction)
+     * @param symmetry              correlation of the surface with its point reflection through the centre
+     * @param surface               objective values, rows along d1, columns along d2
+     * @param eigenvalues           both eigenvalues of every interior Hessian
+     */
+    public record Landscape(int size, double extent, int prompts, double positiveRatio, double positiveDefiniteRatio,
+                            double mean, double variance, double curvatureD1, double curvatureD2, double symmetry,
+                            double[][] surface, double[] eigenvalues) {
+    }
+
+    /**
+     * The inverted pseudo-trigger and the target it produces.
+     *
+     * @param tokens        k
+     * @param hidden        D
+     * @param values        the embedding, k×D row-major
+     * @param norm          its Euclidean norm
+     * @param targetLength  L of the target feature
+     * @param targetFeature suspect last_hidden_state of the first test prompt with the embedding inserted, L×D
+     */
+    public record Embedding(int tokens, int hidden, float[] values, double norm, int targetLength,
+                            float[] targetFeature) {
+        public Embedding {
+            values = values.clone();
+            targetFeature = targetFeature.clone();
+        }
+    }
+
+    /**
+     * @param suspect         the scanned model
+     * @param anchor          the anchor model
+     * @param config          the detector configuration
+     * @param shadowSource    where the shadow prompts came from
+     * @param shadowPrompts   prompts used (train + test)
+     * @param trainPrompts    prompts in the train split
+     * @param amdetVersion    amdet version
+     * @param libtorchVersion LibTorch version
+     * @param device          device of the scan
+     * @param precision       compute precision
+     * @param threads         LibTorch intra-op threads
+     * @param os              operating system
+     * @param arch            CPU architecture
+     * @param java            Java runtime version
+     * @param startedAt       ISO-8601 start time
+     */
+    public record Provenance(ModelRef suspect, ModelRef anchor, DetectorConfig config, String shadowSource,
+                             int shadowPrompts, int trainPrompts, String amdetVersion, String libtorchVersion,
+                             String device, String precision, int threads, String os, String arch, String java,
+                             String startedAt) {
+    }
+
+    /**
+     * @param path    file or folder
+     * @param family  encoder family
+     * @param sha256  SHA-256 of each model file (empty when hashing was turned off)
+     */
+    public record ModelRef(String path, String family, Map<String, String> sha256) {
+        public ModelRef {
+            sha256 = Map.copyOf(sha256);
+        }
+    }
+}

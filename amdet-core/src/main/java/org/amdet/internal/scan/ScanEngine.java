@@ -1,0 +1,392 @@
+package org.amdet.internal.scan;
+
+import org.amdet.DetectorConfig;
+import org.amdet.ReferenceThresholds;
+import org.amdet.ScanCancelledException;
+import org.amdet.ScanException;
+import org.amdet.ScanListener;
+import org.amdet.ScanPhase;
+import org.amdet.ScanReport;
+import org.amdet.internal.torch.Torch;
+import org.amdet.internal.torch.TorchLosses;
+import org.amdet.internal.torch.TorchTextEncoder;
+import org.amdet.landscape.Landscape;
+import org.amdet.landscape.LandscapeConfig;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One AMDET scan on LibTorch: pre-encoding of the shadow set, inversion of the pseudo-trigger with Adam, batched
+ * judges, the landscape filter, and the evidence on the final embedding. The decision follows the reference loop.
+ * All tensors live in a scan-wide {@link PointerScope}; every optimisation step, judge chunk and landscape block in
+ * its own nested scope, so native memory stays flat however long the scan runs.
+ */
+public final class ScanEngine {
+    private final DetectorConfig cfg;
+    private final TorchTextEncoder suspect;
+    private final TorchTextEncoder anchor;
+    private final ScanListener listener;
+    private final ScanClock clock;
+
+    /** What a finished inversion hands to the report. */
+    public record Outcome(boolean backdoor, String decision, double[] losses, int steps, int plannedSteps,
+                          double runningMean, boolean stoppedEarly, List<ScanReport.Check> checks,
+                          ScanReport.TestStats test, ScanReport.Landscape landscape, float[] embedding,
+                          float[] targetFeature, int targetLength, int trainPrompts, List<String> warnings) {
+    }
+
+    public ScanEngine(DetectorConfig cfg, TorchTextEncoder suspect, TorchTextEncoder anchor, ScanListener listener,
+                      ScanClock clock) {
+        this.cfg = cfg;
+        this.suspect = suspect;
+        this.anchor = anchor;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** Per-sample judge values on a set of prompts. */
+    public record Judged(double[] assimilation, double[] cosFirst, double[] cosAnchor, double[] deviation) {
+        public double share(double[] v, double threshold, boolean above, int from) {
+            int c = 0;
+            for (int i = from; i < v.length; i++) {
+                if (above ? v[i] > threshold : v[i] < threshold) {
+                    c++;
+                }
+            }
+            return (double) c / v.length;
+        }
+    }
+
+    /** Runs the scan on {@code prompts} (already limited to the shadow size). */
+    public Outcome run(List<String> prompts) {
+        int n = prompts.size();
+        int nTrain = (int) Math.floor(n * cfg.trainFraction());
+        int nTest = n - nTrain;
+        if (nTrain < 1 || nTest < 1) {
+            throw new ScanException("a shadow set of " + n + " prompts is too small for a " + cfg.trainFraction()
+                    + " train split: need at least one train and one test prompt (use at least "
+                    + (int) Math.ceil(1 / Math.min(cfg.trainFraction(), 1 - cfg.trainFraction())) + " prompts)");
+        }
+        SplittableRandom rnd = new SplittableRandom(cfg.seed());
+        int[] perm = permutation(n, rnd);
+        ReferenceThresholds th = cfg.thresholds();
+        List<String> warnings = new ArrayList<>();
+        try (PointerScope scanScope = new PointerScope()) {
+            clock.start(ScanPhase.ENCODE_SHADOW);
+            listener.phase(ScanPhase.ENCODE_SHADOW);
+            Tensor ids = suspect.idsTensor(prompts);
+            Tensor order = Torch.longs(toLongs(perm), n).to(suspect.device(), ScalarType.Long);
+            Tensor hidden;
+            Tensor original;
+            try (NoGradGuard g = new NoGradGuard()) {
+                hidden = Scopes.keep(() -> suspect.embed(ids.index_select(0, order)));
+                original = encodeChunks(hidden);
+            }
+            Tensor trainHidden = hidden.narrow(0, 0, nTrain);
+            Tensor trainOriginal = original.narrow(0, 0, nTrain);
+            Tensor testHidden = hidden.narrow(0, nTrain, nTest);
+            Tensor testOriginal = original.narrow(0, nTrain, nTest);
+            checkFinite(original, "the suspect's clean outputs");
+
+            clock.start(ScanPhase.INVERT);
+            listener.phase(ScanPhase.INVERT);
+            int d = suspect.info().hiddenSize();
+            int k = cfg.tokens();
+            float[] init = new float[k * d];
+            for (int i = 0; i < init.length; i++) {
+                init[i] = (float) gaussian(rnd);
+            }
+            Tensor e = Torch.floats(init, k, d).to(suspect.device(), ScalarType.Float);
+            e.requires_grad_(true);
+            AdamOptions opts = new AdamOptions(cfg.learningRate());
+            opts.weight_decay().put(cfg.weightDecay());
+            Adam adam = new Adam(new TensorVector(e), opts);
+
+            int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
+            int planned = batches * cfg.epochs();
+            double[] losses = new double[planned];
+            int step = 0;
+            double sum = 0;
+            boolean found = false;
+            boolean stopped = false;
+            String decision = null;
+            List<ScanReport.Check> checks = new ArrayList<>();
+            ScanReport.Landscape landscape = null;
+            outer:
+            for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+                int[] batchOrder = permutation(nTrain, rnd);
+                for (int bi = 0; bi < batches; bi++) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted at step "
+                                + step);
+                    }
+                    int from = bi * cfg.batchSize();
+                    int to = Math.min(nTrain, from + cfg.batchSize());
+                    double loss;
+                    try (PointerScope stepScope = new PointerScope()) {
+                        Tensor idx = Torch.longs(toLongs(java.util.Arrays.copyOfRange(batchOrder, from, to)), to - from)
+                                .to(suspect.device(), ScalarType.Long);
+                        Tensor hb = trainHidden.index_select(0, idx);
+                        Tensor ob = trainOriginal.index_select(0, idx).to(ScalarType.Float);
+                        Tensor x = Sequences.insert(hb, e);
+                        Tensor f = suspect.transform(x).to(ScalarType.Float);
+                        Tensor fa = anchor.transform(x).to(ScalarType.Float);
+                        Tensor obj = TorchLosses.objective(f, ob, fa, cfg.beta(), cfg.gamma());
+                        adam.zero_grad();
+                        obj.backward();
+                        adam.step();
+                        loss = Torch.item(obj);
+                    }
+                    if (!Double.isFinite(loss)) {
+                        throw new ScanException("the objective became " + loss + " at step " + (step + 1) + " on "
+                                + suspect.info().source() + ": the model's outputs are degenerate (constant or "
+                                + "non-finite features); no verdict can be given");
+                    }
+                    losses[step] = loss;
+                    step++;
+                    sum += loss;
+                    double running = sum / step;
+                    listener.step(epoch, step, planned, loss, running);
+                    if ((bi + 1) % cfg.checkEvery() == 0 && running < th.runningLossGate() && !found) {
+                        clock.start(ScanPhase.CHECK);
+                        listener.phase(ScanPhase.CHECK);
+                        Judged j = judge(e, testHidden, testOriginal);
+                        double asr = j.share(j.assimilation(), th.assimilationCos(), true, 0);
+                        double same = j.share(j.cosFirst(), th.sameTargetCos(), true, 1);
+                        double diff = j.share(j.cosAnchor(), th.differentTargetCos(), false, 0);
+                        Double pos = null;
+                        if (asr > th.assimilationRatio() && same > th.sameTargetRatio()
+                                && diff > th.differentTargetRatio()) {
+                            clock.start(ScanPhase.LANDSCAPE);
+                            listener.phase(ScanPhase.LANDSCAPE);
+                            landscape = landscape(e, testHidden, testOriginal);
+                            pos = landscape.positiveRatio();
+                            if (pos > th.positiveRatio()) {
+                                found = true;
+                                decision = String.format(java.util.Locale.ROOT, "reference rule at step %d: "
+                                                + "assimilation ratio %.3f > %.3f, same-target %.3f > %.3f, "
+                                                + "different-target %.3f > %.3f, landscape positive ratio %.3f > %.3f",
+                                        step, asr, th.assimilationRatio(), same, th.sameTargetRatio(), diff,
+                                        th.differentTargetRatio(), pos, th.positiveRatio());
+                            }
+                        }
+                        ScanReport.Check c = new ScanReport.Check(step, epoch, running, asr, same, diff, pos, found);
+                        checks.add(c);
+                        listener.check(c);
+                        clock.start(ScanPhase.INVERT);
+                        listener.phase(ScanPhase.INVERT);
+                        if (found) {
+                            stopped = step < planned;
+                            break outer;
+                        }
+                    }
+                    if (running < th.stopLoss()) {
+                        stopped = true;
+                        break;
+                    }
+                }
+            }
+            clock.start(ScanPhase.REPORT);
+            listener.phase(ScanPhase.REPORT);
+            Judged fin = judge(e, testHidden, testOriginal);
+            ScanReport.TestStats stats = stats(fin, th, nTest);
+            float[] target;
+            try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+                Tensor x = Sequences.insert(testHidden.narrow(0, 0, 1), e);
+                target = Torch.toFloats(suspect.transform(x));
+            }
+            float[] emb = Torch.toFloats(e);
+            if (decision == null) {
+                decision = checks.isEmpty()
+                        ? String.format(java.util.Locale.ROOT, "reference rule: the running mean objective never "
+                        + "fell below the gate %.2f at a check (final %.4f); no backdoor found", th.runningLossGate(),
+                        sum / Math.max(1, step))
+                        : String.format(java.util.Locale.ROOT, "reference rule: %d check(s) ran, none passed all "
+                        + "judges and the landscape filter; no backdoor found", checks.size());
+            }
+            if (stats.assimilationMax() - stats.assimilationMin() < 1e-6 && stats.assimilationMean() > 0.999) {
+                warnings.add("every test prompt is fully assimilated even at the final embedding: the suspect's "
+                        + "outputs may be constant; inspect the model");
+            }
+            return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
+                    sum / Math.max(1, step), stopped, checks, stats, landscape, emb, target,
+                    (int) testHidden.size(1), nTrain, warnings);
+        }
+    }
+
+    private Tensor encodeChunks(Tensor hidden) {
+        long n = hidden.size(0);
+        List<Tensor> parts = new ArrayList<>();
+        for (long s = 0; s < n; s += cfg.forwardBatch()) {
+            long len = Math.min(cfg.forwardBatch(), n - s);
+            long start = s;
+            parts.add(Scopes.keep(() -> suspect.transform(hidden.narrow(0, start, len))));
+        }
+        return parts.size() == 1 ? parts.get(0) : Scopes.keep(() -> torch.cat(new TensorVector(
+                parts.toArray(new Tensor[0])), 0));
+    }
+
+    /** The three judges' per-prompt values for {@code e} on the given prompts, batched. */
+    public Judged judge(Tensor e, Tensor hidden, Tensor original) {
+        int n = (int) hidden.size(0);
+        double[] assim = new double[n];
+        double[] cosFirst = new double[n];
+        double[] cosAnchor = new double[n];
+        double[] dev = new double[n];
+        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            Tensor first = Scopes.keep(() -> suspect.transform(Sequences.insert(hidden.narrow(0, 0, 1), e))
+                    .to(ScalarType.Float));
+            for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                int len = Math.min(cfg.forwardBatch(), n - s);
+                try (PointerScope chunk = new PointerScope()) {
+                    Tensor x = Sequences.insert(hidden.narrow(0, s, len), e);
+                    Tensor f = suspect.transform(x).to(ScalarType.Float);
+                    Tensor fa = anchor.transform(x).to(ScalarType.Float);
+                    Tensor o = original.narrow(0, s, len).to(ScalarType.Float);
+                    copy(TorchLosses.assimilationPerSample(f), assim, s);
+                    copy(TorchLosses.meanTokenCosine(f, first.expand(len, f.size(1), f.size(2))), cosFirst, s);
+                    copy(TorchLosses.meanTokenCosine(fa, f), cosAnchor, s);
+                    copy(TorchLosses.meanTokenCosine(o, f), dev, s);
+                }
+            }
+        }
+        return new Judged(assim, cosFirst, cosAnchor, dev);
+    }
+
+    private static void copy(Tensor t, double[] dst, int at) {
+        float[] v = Torch.toFloats(t);
+        for (int i = 0; i < v.length; i++) {
+            dst[at + i] = v[i];
+        }
+    }
+
+    private static ScanReport.TestStats stats(Judged j, ReferenceThresholds th, int n) {
+        double mean = 0;
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double dev = 0;
+        double anc = 0;
+        for (int i = 0; i < n; i++) {
+            mean += j.assimilation()[i];
+            min = Math.min(min, j.assimilation()[i]);
+            max = Math.max(max, j.assimilation()[i]);
+            dev += j.deviation()[i];
+            anc += j.cosAnchor()[i];
+        }
+        return new ScanReport.TestStats(n, mean / n, min, max, j.share(j.assimilation(), th.assimilationCos(), true, 0),
+                dev / n, anc / n, j.share(j.cosFirst(), th.sameTargetCos(), true, 1),
+                j.share(j.cosAnchor(), th.differentTargetCos(), false, 0));
+    }
+
+    /**
+     * The loss landscape around {@code e}: d1 = normalised −∇ objective on the landscape prompts, d2 = a seeded
+     * random direction orthogonalised to d1; the grid is evaluated {@code forwardBatch} points per forward pass.
+     */
+    ScanReport.Landscape landscape(Tensor e, Tensor testHidden, Tensor testOriginal) {
+        int p = (int) Math.min(cfg.landscapePrompts(), testHidden.size(0));
+        Tensor hp = testHidden.narrow(0, 0, p);
+        Tensor op = testOriginal.narrow(0, 0, p).to(ScalarType.Float);
+        int kd = (int) e.numel();
+        float[] d1;
+        float[] d2;
+        float[] centre = Torch.toFloats(e);
+        try (PointerScope s = new PointerScope()) {
+            Tensor leaf = e.detach().clone();
+            leaf.requires_grad_(true);
+            Tensor x = Sequences.insert(hp, leaf);
+            Tensor f = suspect.transform(x).to(ScalarType.Float);
+            Tensor fa = anchor.transform(x).to(ScalarType.Float);
+            Tensor obj = TorchLosses.objective(f, op, fa, cfg.beta(), cfg.gamma());
+            obj.backward();
+            d1 = Torch.toFloats(leaf.grad());
+        }
+        d1 = Directions.normalise(Directions.negate(d1));
+        d2 = Directions.randomOrthogonal(d1, new SplittableRandom(cfg.seed() ^ 0x9E3779B97F4A7C15L));
+        float[] fd1 = d1;
+        float[] fd2 = d2;
+        LandscapeConfig lc = new LandscapeConfig(cfg.landscapeSize(), cfg.landscapeExtent(), 1e-6,
+                Math.max(1, cfg.forwardBatch() / p));
+        Landscape l = Landscape.evaluate((a, b) -> gridValues(centre, fd1, fd2, a, b, hp, op, kd), lc);
+        return new ScanReport.Landscape(cfg.landscapeSize(), cfg.landscapeExtent(), p, l.positiveRatio(1e-6),
+                l.spectrum().positiveDefiniteRatio(1e-6), l.mean(), l.variance(), l.curvatureD1(), l.curvatureD2(),
+                l.symmetry(), l.surface(), l.spectrum().eigenvalues());
+    }
+
+    /** Objective (mean over the landscape prompts) at centre + a·d1 + b·d2 for a block of grid points. */
+    public double[] gridValues(float[] centre, float[] d1, float[] d2, double[] a, double[] b, Tensor hp, Tensor op, int kd) {
+        int m = a.length;
+        int p = (int) hp.size(0);
+        float[] pts = new float[m * kd];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < kd; j++) {
+                pts[i * kd + j] = (float) (centre[j] + a[i] * d1[j] + b[i] * d2[j]);
+            }
+        }
+        double[] out = new double[m];
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            int k = cfg.tokens();
+            long d = kd / k;
+            Tensor es = Torch.floats(pts, m, k, d).to(suspect.device(), ScalarType.Float);
+            // rows ordered point-major: point i, prompt q -> row i*p + q
+            Tensor esRep = es.repeat_interleave(p, new org.bytedeco.pytorch.LongOptional(0), new org.bytedeco.pytorch.LongOptional());
+            Tensor hRep = hp.repeat(m, 1, 1);
+            Tensor oRep = op.repeat(m, 1, 1);
+            Tensor x = Sequences.insertEach(hRep, esRep);
+            Tensor f = suspect.transform(x).to(ScalarType.Float);
+            Tensor fa = anchor.transform(x).to(ScalarType.Float);
+            Tensor per = TorchLosses.objectivePerSample(f, oRep, fa, cfg.beta(), cfg.gamma()).view(m, p)
+                    .mean(new long[] {1}, false, null);
+            float[] v = Torch.toFloats(per);
+            for (int i = 0; i < m; i++) {
+                out[i] = v[i];
+            }
+        }
+        return out;
+    }
+
+    private void checkFinite(Tensor t, String what) {
+        if (Torch.item(torch.isfinite(t).all()) == 0) {
+            throw new ScanException(what + " hold NaN or infinite values on " + suspect.info().source()
+                    + ": the model is numerically broken; no verdict can be given");
+        }
+    }
+
+    static int[] permutation(int n, SplittableRandom r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    static long[] toLongs(int[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
+    }
+
+    /** A standard normal variate (Box–Muller), deterministic for the generator's seed. */
+    static double gaussian(SplittableRandom r) {
+        double u1 = r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

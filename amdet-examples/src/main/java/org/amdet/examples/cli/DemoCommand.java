@@ -1,0 +1,101 @@
+package org.amdet.examples.cli;
+
+import org.amdet.BackdoorDetector;
+import org.amdet.DecisionMode;
+import org.amdet.DetectorConfig;
+import org.amdet.Encoders;
+import org.amdet.ScanReport;
+import org.amdet.ScanReports;
+import org.amdet.ShadowSet;
+import org.amdet.TextEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code amdet demo}: the embedded default. Scans a backdoored ({@code backdoor-1}: trigger "zzzz" → "a white
+ * teapot") and a benign fine-tune ({@code benign-1}) of the development zoo against their anchor ({@code base}), all
+ * three shipped inside the jar, and prints both verdicts.
+ */
+@Command(name = "demo", description = "Scan the embedded backdoored and benign zoo models against their anchor and "
+        + "print both verdicts.")
+final class DemoCommand implements Callable<Integer> {
+    static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
+            "tokenizer_config.json", "zoo.json");
+
+    @Option(names = "--shadow-size", defaultValue = "1000")
+    int shadowSize;
+
+    @Option(names = "--epochs", defaultValue = "2")
+    int epochs;
+
+    @Option(names = "--mode", defaultValue = "reference")
+    String mode;
+
+    @Option(names = "--out", description = "folder for the two reports (default: none written)")
+    Path out;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("amdet-demo");
+        try {
+            Path base = extract("base", dir);
+            DetectorConfig cfg = DetectorConfig.builder().optShadowSize(shadowSize).optEpochs(epochs)
+                    .optMode(DecisionMode.parse(mode)).build();
+            ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
+            System.out.println("amdet demo: " + cfg.mode().label() + " mode, " + shadowSize + " synthetic shadow "
+                    + "prompts, " + epochs + " epochs, anchor = zoo/base");
+            try (TextEncoder anchor = Encoders.load(base, common.encoderOptions())) {
+                for (String name : List.of("backdoor-1", "benign-1")) {
+                    Path m = extract(name, dir);
+                    try (TextEncoder suspect = Encoders.load(m, common.encoderOptions())) {
+                        ScanReport r = new BackdoorDetector(cfg).scan(suspect, anchor, shadow,
+                                new ProgressBar(System.err));
+                        System.out.println();
+                        System.out.println("zoo/" + name + " (truth: " + (name.startsWith("backdoor") ? "backdoored"
+                                : "benign") + ")");
+                        ScanCommand.printSummary(r, System.out);
+                        if (out != null) {
+                            ScanReports.write(r, Outputs.checkWritableDir(out.resolve(name)));
+                        }
+                    }
+                }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+        return 0;
+    }
+
+    static Path extract(String name, Path dir) throws IOException {
+        Path target = dir.resolve(name);
+        Files.createDirectories(target);
+        for (String f : FILES) {
+            try (InputStream in = DemoCommand.class.getResourceAsStream("/org/amdet/examples/zoo/" + name + "/" + f)) {
+                if (in == null) {
+                    throw new IOException("embedded model " + name + " lacks " + f + ": rebuild amdet-examples");
+                }
+                Files.copy(in, target.resolve(f));
+            }
+        }
+        return target;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

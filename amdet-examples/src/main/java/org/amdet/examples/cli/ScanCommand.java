@@ -1,0 +1,101 @@
+package org.amdet.examples.cli;
+
+import org.amdet.BackdoorDetector;
+import org.amdet.DecisionMode;
+import org.amdet.DetectorConfig;
+import org.amdet.Encoders;
+import org.amdet.ScanReport;
+import org.amdet.ScanReports;
+import org.amdet.ShadowSet;
+import org.amdet.TextEncoder;
+import org.amdet.Verdict;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code amdet scan}: scans one suspect encoder against an anchor. */
+@Command(name = "scan", description = "Scan a text encoder for a backdoor. Exit 0 when the scan completed (whatever "
+        + "the verdict), 10 with --fail-on-backdoor when it is BACKDOORED, 2 on bad input.")
+final class ScanCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "suspect model folder (or LongCLIP .pt)")
+    Path model;
+
+    @Option(names = "--anchor", required = true, description = "anchor model folder, assumed benign (the official "
+            + "model the suspect derives from)")
+    Path anchor;
+
+    @Option(names = "--prompts", description = "shadow prompts, UTF-8, one per line (default: built-in synthetic "
+            + "prompts)")
+    Path prompts;
+
+    @Option(names = "--out", description = "folder for report.json and the embedding files")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--shadow-size", defaultValue = "4000", description = "shadow prompts used (default: "
+            + "${DEFAULT-VALUE})")
+    int shadowSize;
+
+    @Option(names = "--epochs", defaultValue = "2")
+    int epochs;
+
+    @Option(names = "--mode", defaultValue = "reference", description = "decision mode: reference")
+    String mode;
+
+    @Option(names = "--fail-on-backdoor", description = "exit with code 10 when the verdict is BACKDOORED")
+    boolean failOnBackdoor;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        DetectorConfig cfg = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
+                .optMode(DecisionMode.parse(mode)).build();
+        Path outDir = out == null ? null : Outputs.checkWritableDir(out);
+        ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, seed) : ShadowSet.fromFile(prompts);
+        ScanReport r;
+        try (TextEncoder s = Encoders.load(model, common.encoderOptions());
+             TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {
+            r = new BackdoorDetector(cfg).scan(s, a, shadow, quiet ? org.amdet.ScanListener.none()
+                    : new ProgressBar(System.err));
+        }
+        printSummary(r, System.out);
+        if (outDir != null) {
+            ScanReports.write(r, outDir);
+            System.out.println("report: " + outDir.resolve("report.json"));
+        }
+        return failOnBackdoor && r.verdict() == Verdict.BACKDOORED ? AmdetCli.BACKDOOR : 0;
+    }
+
+    static void printSummary(ScanReport r, PrintStream out) {
+        ScanReport.TestStats t = r.evidence().test();
+        out.printf(Locale.ROOT, "%s  %s  (%s mode, %.1f s)%n", r.verdict(), r.provenance().suspect().path(),
+                r.mode().label(), r.seconds().getOrDefault("total", 0.0));
+        out.println("  decision: " + r.decision());
+        out.printf(Locale.ROOT, "  test split (%d prompts): assimilation mean %.3f (share > 0.8: %.2f), "
+                        + "deviation %.3f, cos to anchor %.3f, same-target %.3f, different-target %.3f%n",
+                t.prompts(), t.assimilationMean(), t.assimilationRatio(), t.deviationMean(), t.anchorMean(),
+                t.sameTarget(), t.differentTarget());
+        out.printf(Locale.ROOT, "  optimisation: %d/%d steps, final running mean objective %.4f, %d check(s)%n",
+                r.evidence().steps(), r.evidence().plannedSteps(), r.evidence().finalRunningMean(),
+                r.evidence().checks().size());
+        if (r.evidence().landscape() != null) {
+            out.printf(Locale.ROOT, "  landscape: positive eigenvalue ratio %.3f%n",
+                    r.evidence().landscape().positiveRatio());
+        }
+        for (String w : r.warnings()) {
+            out.println("  warning: " + w);
+        }
+    }
+}
