@@ -1,0 +1,49 @@
+package org.amdet;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DetectorConfigTest {
+    @Test
+    void defaultsAreThePapers() {
+        DetectorConfig c = DetectorConfig.defaults();
+        assertEquals(1, c.tokens());
+        assertEquals(8e-2, c.learningRate());
+        assertEquals(1e-5, c.weightDecay());
+        assertEquals(10, c.batchSize());
+        assertEquals(2, c.epochs());
+        assertEquals(0.1, c.beta());
+        assertEquals(0.1, c.gamma());
+        assertEquals(4000, c.shadowSize());
+        assertEquals(0.8, c.trainFraction());
+        assertEquals(2, c.checkEvery());
+        assertEquals(50, c.landscapeSize());
+        assertEquals(10.0, c.landscapeExtent());
+        assertEquals(ReferenceThresholds.reference(), c.thresholds());
+        assertEquals(DecisionMode.REFERENCE, c.mode());
+    }
+
+    @Test
+    void invalidValuesAreNamed() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().optBatchSize(0).build())
+                .getMessage().contains("batchSize"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().optTrainFraction(1)
+                .build()).getMessage().contains("trainFraction"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder()
+                .optLearningRate(Double.NaN).build()).getMessage().contains("learningRate"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().optLandscapeSize(2)
+                .build()).getMessage().contains("landscapeSize"));
+        assertThrows(IllegalArgumentException.class, () -> DecisionMode.parse("magic"));
+        assertThrows(IllegalArgumentException.class, () -> new EncoderOptions("tpu", Precision.FP32));
+        assertThrows(IllegalArgumentException.class, () -> Precision.parse("fp8"));
+    }
+
+    @Test
+    void toBuilderRoundTrips() {
+        DetectorConfig c = DetectorConfig.builder().optSeed(5).optShadowSize(100).build();
+        assertEquals(c, c.toBuilder().build());
+    }
+}

@@ -1,0 +1,154 @@
+package org.amdet.encoders;
+
+import org.amdet.BackdoorDetector;
+import org.amdet.DetectorConfig;
+import org.amdet.Encoders;
+import org.amdet.ScanCancelledException;
+import org.amdet.ScanException;
+import org.amdet.ScanListener;
+import org.amdet.ScanReport;
+import org.amdet.ScanReports;
+import org.amdet.ShadowSet;
+import org.amdet.TextEncoder;
+import org.amdet.testing.TestData;
+import org.bytedeco.javacpp.Pointer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Whole scans on the development zoo with small settings: completeness, determinism, memory, cancellation, errors. */
+class ScanTest {
+    static TextEncoder base;
+    static TextEncoder backdoor;
+    static final DetectorConfig SMALL = DetectorConfig.builder().optShadowSize(60).optEpochs(1)
+            .optHashFiles(false).build();
+
+    @BeforeAll
+    static void load() throws Exception {
+        base = Encoders.load(TestData.zoo("base"));
+        backdoor = Encoders.load(TestData.zoo("backdoor-1"));
+    }
+
+    @AfterAll
+    static void close() {
+        base.close();
+        backdoor.close();
+    }
+
+    static ScanReport scan(DetectorConfig cfg) {
+        return new BackdoorDetector(cfg).scan(backdoor, base, ShadowSet.synthetic(cfg.shadowSize(), 1));
+    }
+
+    @Test
+    void reportIsCompleteAndRoundTripsThroughJson(@TempDir Path out) throws Exception {
+        ScanReport r = scan(SMALL);
+        assertEquals(ScanReport.SCHEMA, r.schema());
+        assertEquals(5, r.evidence().plannedSteps());
+        assertEquals(r.evidence().steps(), r.evidence().losses().length);
+        assertEquals(12, r.evidence().test().prompts());
+        assertEquals(128, r.embedding().values().length);
+        assertEquals(77 * 128, r.embedding().targetFeature().length);
+        assertTrue(r.seconds().get("total") > 0);
+        assertEquals(48, r.provenance().trainPrompts());
+        ScanReports.write(r, out);
+        for (String f : new String[] {"report.json", "embedding.safetensors", "learned_embeds.safetensors"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        ScanReport back = ScanReports.fromJson(Files.readString(out.resolve("report.json")));
+        assertEquals(r.verdict(), back.verdict());
+        assertArrayEquals(r.evidence().losses(), back.evidence().losses());
+        assertEquals(r.provenance().config(), back.provenance().config());
+        try (var files = Files.list(out)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp files left");
+        }
+    }
+
+    @Test
+    void twoScansWithTheSameSeedAreIdentical() {
+        ScanReport a = scan(SMALL);
+        ScanReport b = scan(SMALL);
+        assertArrayEquals(a.evidence().losses(), b.evidence().losses());
+        assertArrayEquals(a.embedding().values(), b.embedding().values());
+        assertEquals(a.evidence().test(), b.evidence().test());
+        assertEquals(a.verdict(), b.verdict());
+        ScanReport c = scan(SMALL.toBuilder().optSeed(99).build());
+        assertTrue(a.embedding().values()[0] != c.embedding().values()[0], "another seed, another embedding");
+    }
+
+    @Test
+    void fiveScansInOneJvmKeepNativeMemoryFlat() {
+        scan(SMALL);
+        System.gc();
+        long before = Pointer.physicalBytes();
+        for (int i = 0; i < 5; i++) {
+            scan(SMALL);
+        }
+        System.gc();
+        long growth = Pointer.physicalBytes() - before;
+        assertTrue(growth < 96L << 20, "resident memory grew by " + (growth >> 20) + " MiB over 5 scans");
+    }
+
+    @Test
+    void incompatibleAnchorIsRejectedBeforeAnyWork() throws Exception {
+        try (TextEncoder tiny = Encoders.load(TestData.hf("clip-tiny"))) {
+            ScanException e = assertThrows(ScanException.class, () -> new BackdoorDetector(SMALL).scan(backdoor, tiny,
+                    ShadowSet.synthetic(60, 1)));
+            assertTrue(e.getMessage().contains("hidden size 128") && e.getMessage().contains("64"), e.getMessage());
+        }
+        try (TextEncoder siglip = Encoders.load(TestData.hf("siglip-tiny"));
+             TextEncoder clip = Encoders.load(TestData.hf("clip-tiny"))) {
+            ScanException e = assertThrows(ScanException.class, () -> new BackdoorDetector(SMALL).scan(clip, siglip,
+                    ShadowSet.synthetic(60, 1)));
+            assertTrue(e.getMessage().contains("positions") || e.getMessage().contains("tokenizer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tooFewShadowPromptsIsAClearError() {
+        ScanException e = assertThrows(ScanException.class, () -> new BackdoorDetector(SMALL).scan(backdoor, base,
+                ShadowSet.synthetic(1, 1)));
+        assertTrue(e.getMessage().contains("too small"), e.getMessage());
+    }
+
+    @Test
+    void interruptingTheThreadCancelsTheScanAndFreesMemory() throws Exception {
+        DetectorConfig longer = SMALL.toBuilder().optShadowSize(400).optEpochs(5).build();
+        scan(SMALL);
+        System.gc();
+        long before = Pointer.physicalBytes();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                new BackdoorDetector(longer).scan(backdoor, base, ShadowSet.synthetic(400, 1), new ScanListener() {
+                    @Override
+                    public void step(int epoch, int step, int total, double loss, double running) {
+                        if (step == 3) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+            } catch (Throwable x) {
+                thrown.set(x);
+            }
+        });
+        t.start();
+        t.join(120_000);
+        assertNotNull(thrown.get(), "the scan must not complete");
+        assertTrue(thrown.get() instanceof ScanCancelledException, thrown.get().toString());
+        assertTrue(thrown.get().getMessage().contains("step 3"), thrown.get().getMessage());
+        System.gc();
+        long growth = Pointer.physicalBytes() - before;
+        assertTrue(growth < 96L << 20, "resident memory grew by " + (growth >> 20) + " MiB after cancellation");
+    }
+}
