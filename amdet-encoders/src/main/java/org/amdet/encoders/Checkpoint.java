@@ -108,6 +108,8 @@ public final class Checkpoint implements AutoCloseable {
                 if (!p.toRealPath().startsWith(base)) {
                     throw new MalformedModelException(index, "shard '" + shard + "' resolves outside the model folder");
                 }
+            } catch (MalformedModelException ex) {
+                throw ex;
             } catch (IOException ex) {
                 throw new ModelLoadException(p, "shard named by " + index.getFileName() + " is missing");
             }

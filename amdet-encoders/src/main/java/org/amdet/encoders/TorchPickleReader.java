@@ -207,7 +207,8 @@ public final class TorchPickleReader {
             throw new MalformedModelException(file, "tensor '" + name + "' reaches element " + maxIndex
                     + " of a storage of " + t.storage().numel());
         }
-        ByteBuffer out = ByteBuffer.allocateDirect((int) (numel * es)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(numel, es)))
+                .order(ByteOrder.LITTLE_ENDIAN);
         long[] idx = new long[t.shape().length];
         for (long n = 0; n < numel; n++) {
             long src = t.offset();
@@ -277,7 +278,7 @@ public final class TorchPickleReader {
                         case 0x89 -> push(Boolean.FALSE);
                         case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.getLong())));
                         case 't' -> push(new Tuple(popMark()));
-                        case 0x85 -> push(new Tuple(List.of(pop())));
+                        case 0x85 -> push(new Tuple(Collections.singletonList(pop())));
                         case 0x86 -> {
                             Object b = pop();
                             Object a = pop();
@@ -454,6 +455,7 @@ public final class TorchPickleReader {
 
         private Object persistent(Object pid, int at) throws MalformedModelException {
             if (pid instanceof Tuple t && t.size() == 5 && "storage".equals(t.get(0)) && t.get(1) instanceof Global g
+                    && STORAGES.containsKey(g.name())
                     && t.get(2) instanceof String key && t.get(4) instanceof Long numel && numel >= 0) {
                 return new StorageRef(STORAGES.get(g.name()), key, numel);
             }
