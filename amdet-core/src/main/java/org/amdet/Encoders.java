@@ -47,6 +47,10 @@ public final class Encoders {
             Optional<Double> s = f.recognises(source);
             s.ifPresent(v -> matches.add(new Match(f, v)));
         }
+        if (matches.isEmpty() && Files.isDirectory(source) && !Files.exists(source.resolve("config.json"))) {
+            throw new ModelLoadException(source, "missing config.json: expected a Hugging Face model folder "
+                    + "(config.json, model.safetensors, tokenizer.json) or a folder with one LongCLIP .pt checkpoint");
+        }
         if (matches.isEmpty()) {
             throw new UnsupportedModelException(source, "unknown text-encoder architecture: supported families are "
                     + families.stream().map(EncoderFamily::name).collect(Collectors.joining(", ")));

@@ -46,6 +46,16 @@ public record ShadowSet(List<String> prompts, String source) {
      * @throws PromptFileException when the file is missing, not valid UTF-8 or holds no prompt
      */
     public static ShadowSet fromFile(Path file) throws PromptFileException {
+        return new ShadowSet(readPrompts(file, false), file.toString());
+    }
+
+    /**
+     * The prompts of a file as {@link #fromFile} reads them; with {@code keepBlankJsonEntries} the strings of a JSON
+     * array are kept verbatim, empty ones included (to encode exactly the prompts a user listed).
+     *
+     * @throws PromptFileException when the file is missing, not valid UTF-8 or holds no prompt
+     */
+    public static List<String> readPrompts(Path file, boolean keepBlankJsonEntries) throws PromptFileException {
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {
@@ -84,7 +94,11 @@ public record ShadowSet(List<String> prompts, String source) {
                     if (!p.isTextual()) {
                         throw new PromptFileException(file, "expected a JSON array of strings, found " + p);
                     }
-                    out.add(p.asText());
+                    if (keepBlankJsonEntries) {
+                        out.add(p.asText());
+                    } else if (!p.asText().isBlank()) {
+                        out.add(p.asText().strip());
+                    }
                 }
             } catch (PromptFileException e) {
                 throw e;
@@ -101,7 +115,7 @@ public record ShadowSet(List<String> prompts, String source) {
         if (out.isEmpty()) {
             throw new PromptFileException(file, "holds no prompt (expected one prompt per line)");
         }
-        return new ShadowSet(out, file.toString());
+        return out;
     }
 
     /** Number of prompts. */

@@ -13,6 +13,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 /** Properties of the public AMDET loss functions ({@link Losses}), checked with QuickTheories. */
 class LossPropertiesTest {
+    /** Fixed for reproducible builds; explore other cases with -Damdet.qt.seed=N. */
+    static final long SEED = Long.getLong("amdet.qt.seed", 31337L);
+
     static final double EPS = 1e-9;
 
     /** Random features: dims B ∈ [1,4], L ∈ [1,6], D ∈ [1,8], values Gaussian from a seed. */
@@ -36,7 +39,7 @@ class LossPropertiesTest {
 
     @Test
     void everyTermLiesInMinusOneToOne() {
-        qt().withExamples(60).forAll(features(), longs().all(), longs().all()).checkAssert((f, s1, s2) -> {
+        qt().withFixedSeed(SEED).withExamples(60).forAll(features(), longs().all(), longs().all()).checkAssert((f, s1, s2) -> {
             Features o = like(f, s1);
             Features a = like(f, s2);
             for (double v : new double[] {Losses.assimilation(f), Losses.deviation(o, f), Losses.anchor(a, f)}) {
@@ -49,7 +52,7 @@ class LossPropertiesTest {
 
     @Test
     void assimilationIsOneWhenAllTokensAreEqual() {
-        qt().withExamples(60).forAll(integers().between(1, 4), integers().between(1, 8), integers().between(1, 8),
+        qt().withFixedSeed(SEED).withExamples(60).forAll(integers().between(1, 4), integers().between(1, 8), integers().between(1, 8),
                 longs().all()).checkAssert((b, l, d, seed) -> {
             SplittableRandom r = new SplittableRandom(seed);
             float[] v = new float[b * l * d];
@@ -68,7 +71,7 @@ class LossPropertiesTest {
 
     @Test
     void invariantToPositiveScalingOfEachToken() {
-        qt().withExamples(60).forAll(features(), longs().all(), doubles().between(0.01, 100))
+        qt().withFixedSeed(SEED).withExamples(60).forAll(features(), longs().all(), doubles().between(0.01, 100))
                 .checkAssert((f, seed, scale) -> {
                     Features o = like(f, seed);
                     Features a = like(f, seed + 1);
@@ -88,7 +91,7 @@ class LossPropertiesTest {
 
     @Test
     void invariantToTheOrderOfTheBatch() {
-        qt().withExamples(60).forAll(features(), longs().all()).checkAssert((f, seed) -> {
+        qt().withFixedSeed(SEED).withExamples(60).forAll(features(), longs().all()).checkAssert((f, seed) -> {
             Features o = like(f, seed);
             Features a = like(f, seed + 7);
             int b = f.batch();
@@ -106,16 +109,40 @@ class LossPropertiesTest {
 
     @Test
     void anchorTermIsSymmetric() {
-        qt().withExamples(60).forAll(features(), longs().all()).checkAssert((f, seed) -> {
+        qt().withFixedSeed(SEED).withExamples(60).forAll(features(), longs().all()).checkAssert((f, seed) -> {
             Features a = like(f, seed);
             assertTrue(Math.abs(Losses.anchor(a, f) - Losses.anchor(f, a)) < 1e-12);
             assertTrue(Math.abs(Losses.deviation(a, f) - Losses.deviation(f, a)) < 1e-12);
         });
     }
 
+    /**
+     * Features whose tokens have norms in [1, 3] and D ≥ 2: cosine similarity is smooth there (at a zero-norm token
+     * it is not even continuous — with D = 1 it is a sign function — so no finite difference can match it).
+     */
+    static Gen<Features> smoothFeatures() {
+        return integers().between(1, 4).zip(integers().between(1, 6), integers().between(2, 8),
+                longs().all(), (b, l, d, seed) -> {
+                    Features g = gaussian(b, l, d, seed);
+                    float[] v = g.values();
+                    SplittableRandom r = new SplittableRandom(seed ^ 11);
+                    for (int t = 0; t < b * l; t++) {
+                        double n = 0;
+                        for (int k = 0; k < d; k++) {
+                            n += v[t * d + k] * v[t * d + k];
+                        }
+                        double target = 1 + 2 * r.nextDouble();
+                        for (int k = 0; k < d; k++) {
+                            v[t * d + k] = (float) (v[t * d + k] * target / Math.max(Math.sqrt(n), 1e-6));
+                        }
+                    }
+                    return new Features(v, b, l, d);
+                });
+    }
+
     @Test
     void gradientIsFiniteAndMatchesFiniteDifferences() {
-        qt().withExamples(40).forAll(features(), longs().all()).checkAssert((f, seed) -> {
+        qt().withFixedSeed(SEED).withExamples(40).forAll(smoothFeatures(), longs().all()).checkAssert((f, seed) -> {
             Features o = like(f, seed);
             Features a = like(f, seed + 3);
             Losses.ValueAndGradient vg = Losses.objectiveWithGradient(f, o, a, 0.1, 0.1);
@@ -131,7 +158,7 @@ class LossPropertiesTest {
                 dir[i] = (float) r.nextGaussian();
                 analytic += (double) dir[i] * g[i];
             }
-            double h = 1e-2;
+            double h = 1e-3;
             double numeric = (Losses.objective(shift(f, dir, h), o, a, 0.1, 0.1)
                     - Losses.objective(shift(f, dir, -h), o, a, 0.1, 0.1)) / (2 * h);
             assertTrue(Math.abs(numeric - analytic) < 2e-3 + 2e-2 * Math.abs(analytic),

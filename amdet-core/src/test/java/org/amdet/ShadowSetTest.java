@@ -74,6 +74,13 @@ class ShadowSetTest {
     }
 
     @Test
+    void jsonArrayFileSkipsBlankStringsAsTextFilesSkipBlankLines() throws Exception {
+        Path p = write("blank.json", "[\"\", \" \", \" a cat \"]");
+        assertEquals(List.of("a cat"), ShadowSet.fromFile(p).prompts());
+        rejects(write("allblank.json", "[\"\", \"  \"]"), "holds no prompt");
+    }
+
+    @Test
     void jsonArrayFile() throws Exception {
         Path p = write("p.json", "[\"a cat\", \"a red car, oil painting\", \"caf\u00e9 \u2615\"]");
         assertEquals(List.of("a cat", "a red car, oil painting", "caf\u00e9 \u2615"), ShadowSet.fromFile(p).prompts());

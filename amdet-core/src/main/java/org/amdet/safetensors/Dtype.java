@@ -1,6 +1,5 @@
 package org.amdet.safetensors;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The element types of the safetensors format, with their size in bytes. */
@@ -24,10 +23,10 @@ public enum Dtype {
         return this == F64 || this == F32 || this == F16 || this == BF16 || this == F8_E4M3 || this == F8_E5M2;
     }
 
-    /** The dtype named {@code s} in a safetensors header, if it is one. */
+    /** The dtype named {@code s} (upper case, as the format spells it) in a safetensors header, if it is one. */
     public static Optional<Dtype> of(String s) {
         try {
-            return Optional.of(valueOf(s.toUpperCase(Locale.ROOT)));
+            return Optional.of(valueOf(s));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -41,7 +41,7 @@ public final class SafetensorsFile implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .build());
+            .build()).enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path path;
     private final FileChannel channel;
@@ -265,6 +265,10 @@ public final class SafetensorsFile implements AutoCloseable {
         TensorEntry e = entry(name);
         if (e.numel() > Integer.MAX_VALUE) {
             throw new UnsupportedModelException(path, "tensor '" + name + "' has too many elements for a Java array");
+        }
+        if (e.dtype() == Dtype.F8_E4M3 || e.dtype() == Dtype.F8_E5M2) {
+            throw new UnsupportedModelException(path, "tensor '" + name + "' is " + e.dtype()
+                    + ": float8 tensors are not converted on the Java side");
         }
         return HalfFloats.toFloats(map(e), e.dtype(), (int) e.numel());
     }

@@ -156,6 +156,27 @@ class SafetensorsFileTest {
         rejects(UnsupportedModelException.class, p, "tensor 'w'", "unknown dtype 'F7'", "expected one of");
     }
 
+    @Test
+    void lowerCaseDtypeIsUnsupportedLikeTheReferenceLibrary() throws IOException {
+        Path p = file("{" + entry("w", "f32", "[1]", 0, 4) + "}", 4);
+        rejects(UnsupportedModelException.class, p, "tensor 'w'", "unknown dtype 'f32'");
+    }
+
+    @Test
+    void textAfterTheJsonHeaderIsMalformed() throws IOException {
+        Path p = file("{" + entry("w", "F32", "[1]", 0, 4) + "}xyz", 4);
+        rejects(MalformedModelException.class, p, "not valid JSON");
+    }
+
+    @Test
+    void float8TensorsAreNotConvertedToJavaFloats() throws Exception {
+        Path p = file("{" + entry("w", "F8_E4M3", "[4]", 0, 4) + "}", 4);
+        try (SafetensorsFile f = SafetensorsFile.open(p)) {
+            UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> f.readFloats("w"));
+            assertTrue(e.getMessage().contains("tensor 'w' is F8_E4M3"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"[-1]", "[2,-3]", "[1.5]", "[\"2\"]", "[null]", "[1e2]", "[99999999999999999999999]"})
     void shapeMustHoldNonNegativeIntegers(String shape) throws IOException {

@@ -113,12 +113,19 @@ public final class TorchPickleReader {
             }
             Map<String, RawTensor> out = new LinkedHashMap<>();
             Map<String, byte[]> storages = new HashMap<>();
+            Map<String, StorageRef> refs = new HashMap<>();
             for (Map.Entry<?, ?> e : dict.entrySet()) {
                 if (!(e.getKey() instanceof String name)) {
                     throw new MalformedModelException(file, "state dict key " + e.getKey() + " is not a string");
                 }
                 if (!(e.getValue() instanceof TensorRef t)) {
                     continue; // non-tensor entries (e.g. version numbers) are ignored
+                }
+                StorageRef known = refs.putIfAbsent(t.storage().key(), t.storage());
+                if (known != null && !known.equals(t.storage())) {
+                    throw new MalformedModelException(file, "storage '" + t.storage().key() + "' is declared as "
+                            + known.numel() + " × " + known.dtype() + " by one record and " + t.storage().numel()
+                            + " × " + t.storage().dtype() + " by another (tensor '" + name + "')");
                 }
                 byte[] data = storages.get(t.storage().key());
                 if (data == null) {
@@ -189,6 +196,10 @@ public final class TorchPickleReader {
                 throw new MalformedModelException(file, "tensor '" + name + "' has a negative dimension");
             }
             numel = Math.multiplyExact(numel, s);
+        }
+        if (numel > t.storage().numel()) {
+            throw new MalformedModelException(file, "tensor '" + name + "' has " + numel + " elements but its "
+                    + "storage only " + t.storage().numel() + ": overlapping (stride-0) views are not accepted");
         }
         if (t.shape().length != t.stride().length) {
             throw new MalformedModelException(file, "tensor '" + name + "' has " + t.shape().length

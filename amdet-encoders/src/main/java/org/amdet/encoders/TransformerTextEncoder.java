@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * final LN at all positions; pooled = EOS state (CLIP, projected when {@code text_projection} exists) or
  * head(last position) (SigLIP).
  */
-public final class TransformerTextEncoder implements TorchTextEncoder {
+final class TransformerTextEncoder implements TorchTextEncoder {
     private static final Pattern LAYER = Pattern.compile("^encoder\\.layers\\.(\\d+)\\.");
     private static final int ENCODE_CHUNK = 64;
 

@@ -17,17 +17,23 @@ class EncodeMemoryTest {
         List<String> batch = List.of("a photo of a cat", "an old lighthouse in the fog, oil painting",
                 "a red car in the snow", "zzzz a man with glasses");
         try (TextEncoder enc = Encoders.load(TestData.hf("clip-tiny"))) {
-            for (int i = 0; i < 100; i++) {
+            long warm = 0;
+            for (int i = 0; i < 200; i++) {
                 enc.encode(batch);
+                if (i % 20 == 0) {
+                    warm = Math.max(warm, org.amdet.testing.NativeMemory.residentOutsideJavaHeap());
+                }
             }
-            System.gc();
-            long before = Pointer.physicalBytes();
+            long later = 0;
             for (int i = 0; i < 1000; i++) {
                 enc.encode(batch);
+                if (i % 100 == 0) {
+                    later = Math.max(later, org.amdet.testing.NativeMemory.residentOutsideJavaHeap());
+                }
             }
-            System.gc();
-            long growth = Pointer.physicalBytes() - before;
-            assertTrue(growth < 64L << 20, "resident memory grew by " + (growth >> 20) + " MiB over 1,000 batches");
+            // without per-batch scopes the probe in the LibTorch guide grew by ~0.75 MB per small op
+            assertTrue(later - warm < 32L << 20, "peak resident memory rose by " + ((later - warm) >> 20)
+                    + " MiB over 1,000 batches");
         }
     }
 }

@@ -97,4 +97,51 @@ class ParityTest {
             }
         }
     }
+
+    /**
+     * Legacy configs (openai ViT-L/14, SD 1.x) say eos_token_id 2; transformers then pools at argmax(input_ids). In the
+     * fixture vocabulary EOS is id 1, so argmax pooling picks the largest content token instead: the pooled output
+     * must equal the projected last_hidden_state at that position, not at the EOS.
+     */
+    @org.junit.jupiter.api.Test
+    void legacyEosTokenIdTwoPoolsAtArgmaxOfIds(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path m = tmp.resolve("legacy");
+        java.nio.file.Files.createDirectories(m);
+        for (String f : List.of("model.safetensors", "tokenizer.json", "tokenizer_config.json")) {
+            java.nio.file.Files.copy(TestData.hf("clip-tiny").resolve(f), m.resolve(f));
+        }
+        String cfg = java.nio.file.Files.readString(TestData.hf("clip-tiny").resolve("config.json"))
+                .replace("\"eos_token_id\": 1", "\"eos_token_id\": 2");
+        assertTrue(cfg.contains("\"eos_token_id\": 2"));
+        java.nio.file.Files.writeString(m.resolve("config.json"), cfg);
+        List<String> one = List.of("a photo of a cat");
+        try (TextEncoder legacy = Encoders.load(m); TextEncoder normal = Encoders.load(TestData.hf("clip-tiny"))) {
+            Encoding l = legacy.encode(one);
+            Encoding n = normal.encode(one);
+            long[] ids = l.inputIds()[0];
+            int argmax = 0;
+            for (int i = 1; i < ids.length; i++) {
+                if (ids[i] > ids[argmax]) {
+                    argmax = i;
+                }
+            }
+            assertTrue(ids[argmax] != 1, "the largest id is a content token");
+            assertTrue(maxAbsDiff(l.pooled(), n.pooled()) > 1e-3, "pooling moved away from the EOS");
+            // pooled = text_projection · last_hidden_state[argmax]
+            try (SafetensorsFile w = SafetensorsFile.open(m.resolve("model.safetensors"))) {
+                float[] proj = w.readFloats("text_projection.weight");
+                int d = l.hidden();
+                int p = l.pooledSize();
+                float[] want = new float[p];
+                for (int o = 0; o < p; o++) {
+                    double s = 0;
+                    for (int k = 0; k < d; k++) {
+                        s += proj[o * d + k] * l.lastHiddenState()[argmax * d + k];
+                    }
+                    want[o] = (float) s;
+                }
+                assertTrue(maxAbsDiff(want, l.pooled()) < 1e-4, "pooled at argmax");
+            }
+        }
+    }
 }

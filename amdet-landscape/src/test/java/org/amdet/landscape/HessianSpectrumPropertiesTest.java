@@ -15,6 +15,9 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 /** Properties of the Hessian spectrum filter, with QuickTheories; eigenvalues checked against Commons Math. */
 class HessianSpectrumPropertiesTest {
+    /** Fixed for reproducible builds; explore other cases with -Damdet.qt.seed=N. */
+    static final long SEED = Long.getLong("amdet.qt.seed", 4711L);
+
 
     interface F {
         double at(double x, double y);
@@ -33,7 +36,7 @@ class HessianSpectrumPropertiesTest {
 
     @Test
     void convexBowlIsAllPositive() {
-        qt().withExamples(50).forAll(integers().between(3, 30), doubles().between(0.05, 10),
+        qt().withFixedSeed(SEED).withExamples(50).forAll(integers().between(3, 30), doubles().between(0.05, 10),
                 doubles().between(0.05, 10), doubles().between(-0.9, 0.9)).checkAssert((n, p, q, c) -> {
             double r = c * Math.sqrt(p * q); // keeps [[p, r], [r, q]] positive definite
             double[][] s = surface(n, 10, (x, y) -> p * x * x + 2 * r * x * y + q * y * y);
@@ -43,7 +46,7 @@ class HessianSpectrumPropertiesTest {
 
     @Test
     void concaveBowlIsAllNegative() {
-        qt().withExamples(50).forAll(integers().between(3, 30), doubles().between(0.05, 10),
+        qt().withFixedSeed(SEED).withExamples(50).forAll(integers().between(3, 30), doubles().between(0.05, 10),
                 doubles().between(0.05, 10)).checkAssert((n, p, q) -> {
             double[][] s = surface(n, 10, (x, y) -> -p * x * x - q * y * y);
             assertEquals(0.0, HessianSpectrum.of(s).positiveRatio(1e-6));
@@ -52,7 +55,7 @@ class HessianSpectrumPropertiesTest {
 
     @Test
     void saddleIsAboutHalf() {
-        qt().withExamples(50).forAll(integers().between(3, 30), doubles().between(0.05, 10))
+        qt().withFixedSeed(SEED).withExamples(50).forAll(integers().between(3, 30), doubles().between(0.05, 10))
                 .checkAssert((n, p) -> {
                     double[][] s = surface(n, 10, (x, y) -> p * (x * x - y * y));
                     assertEquals(0.5, HessianSpectrum.of(s).positiveRatio(1e-6), 1e-12);
@@ -61,7 +64,7 @@ class HessianSpectrumPropertiesTest {
 
     @Test
     void invariantToConstantAndLinearTerms() {
-        qt().withExamples(50).forAll(integers().between(3, 25), doubles().between(-100, 100),
+        qt().withFixedSeed(SEED).withExamples(50).forAll(integers().between(3, 25), doubles().between(-100, 100),
                 doubles().between(-5, 5), doubles().between(-5, 5)).checkAssert((n, c, u, v) -> {
             F base = (x, y) -> Math.sin(x) * Math.cos(0.7 * y) + 0.1 * x * x * y;
             double[][] s1 = surface(n, 4, base);
@@ -76,7 +79,7 @@ class HessianSpectrumPropertiesTest {
 
     @Test
     void closedFormEigenvaluesAgreeWithCommonsMath() {
-        qt().withExamples(200).forAll(doubles().between(-1e3, 1e3), doubles().between(-1e3, 1e3),
+        qt().withFixedSeed(SEED).withExamples(200).forAll(doubles().between(-1e3, 1e3), doubles().between(-1e3, 1e3),
                 doubles().between(-1e3, 1e3)).checkAssert((a, b, c) -> {
             double[] ours = HessianSpectrum.eigenvalues(a, b, c);
             double[] ref = new EigenDecomposition(new Array2DRowRealMatrix(new double[][] {{a, b}, {b, c}}))

@@ -40,6 +40,14 @@ public final class Torch {
                 // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
                 System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
             }
+            // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
+            // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
+            // (measured on 2 cores). One BLAS thread per LibTorch thread.
+            try {
+                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
+            }
             int threads = Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors());
             torch.set_num_threads(Math.max(1, threads));
             LOG.debug("LibTorch initialised with {} threads", torch.get_num_threads());

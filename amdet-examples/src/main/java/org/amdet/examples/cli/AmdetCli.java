@@ -39,10 +39,11 @@ public final class AmdetCli implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            boolean verbose = parsed.hasMatchedOption("--verbose");
+            boolean verbose = parsed.asCommandLineList().stream()
+                    .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose"));
             Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
-                    || t instanceof IOException || t instanceof CliException) {
+                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException) {
                 err.println("amdet: " + t.getMessage());
                 if (verbose) {
                     t.printStackTrace(err);

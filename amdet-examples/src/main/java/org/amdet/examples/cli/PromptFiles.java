@@ -11,6 +11,6 @@ final class PromptFiles {
     }
 
     static List<String> read(Path file) throws PromptFileException {
-        return ShadowSet.fromFile(file).prompts();
+        return ShadowSet.readPrompts(file, true);
     }
 }
