@@ -26,11 +26,14 @@ import java.util.Objects;
  * @param landscapePrompts  test prompts the landscape objective averages over (reference: 1)
  * @param forwardBatch      prompts (or landscape points) per batched forward pass of judges and landscape
  * @param hashFiles         whether the report records SHA-256 hashes of the model files
+ * @param evidenceLandscapeSize grid points per axis of the landscape computed at the final embedding when no check
+ *                          computed one (evidence and pictures only; the reference rule never uses it); 0 = off
  */
 public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, double trainFraction, int tokens,
                              double learningRate, double weightDecay, int batchSize, int epochs, double beta,
                              double gamma, int checkEvery, ReferenceThresholds thresholds, int landscapeSize,
-                             double landscapeExtent, int landscapePrompts, int forwardBatch, boolean hashFiles) {
+                             double landscapeExtent, int landscapePrompts, int forwardBatch, boolean hashFiles,
+                             int evidenceLandscapeSize) {
 
     public DetectorConfig {
         Objects.requireNonNull(mode, "mode");
@@ -53,6 +56,10 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         }
         if (!Double.isFinite(beta) || !Double.isFinite(gamma)) {
             throw new IllegalArgumentException("beta and gamma must be finite");
+        }
+        if (evidenceLandscapeSize != 0 && evidenceLandscapeSize < 3) {
+            throw new IllegalArgumentException("evidenceLandscapeSize must be 0 (off) or at least 3, got "
+                    + evidenceLandscapeSize);
         }
         if (landscapeSize < 3) {
             throw new IllegalArgumentException("landscapeSize must be at least 3, got " + landscapeSize);
@@ -98,6 +105,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         b.landscapePrompts = landscapePrompts;
         b.forwardBatch = forwardBatch;
         b.hashFiles = hashFiles;
+        b.evidenceLandscapeSize = evidenceLandscapeSize;
         return b;
     }
 
@@ -121,6 +129,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         private int landscapePrompts = 1;
         private int forwardBatch = 250;
         private boolean hashFiles = true;
+        private int evidenceLandscapeSize = 21;
 
         private Builder() {
         }
@@ -215,11 +224,16 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
             return this;
         }
 
+        public Builder optEvidenceLandscapeSize(int v) {
+            evidenceLandscapeSize = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid value */
         public DetectorConfig build() {
             return new DetectorConfig(mode, seed, shadowSize, trainFraction, tokens, learningRate, weightDecay,
                     batchSize, epochs, beta, gamma, checkEvery, thresholds, landscapeSize, landscapeExtent,
-                    landscapePrompts, forwardBatch, hashFiles);
+                    landscapePrompts, forwardBatch, hashFiles, evidenceLandscapeSize);
         }
     }
 }

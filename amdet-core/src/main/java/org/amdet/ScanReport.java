@@ -41,7 +41,8 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param stoppedEarly     whether a stop rule ended the optimisation
      * @param checks           every decision check, in order
      * @param test             statistics of the final embedding on the test split
-     * @param landscape        the landscape at the decisive check, or null when none was computed
+     * @param landscape        the landscape of the last check that computed one, else the evidence landscape at the
+     *                         final embedding, or null when neither was computed (see {@link Landscape#context()})
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Evidence(double[] losses, int steps, int plannedSteps, double finalRunningMean,
@@ -89,6 +90,8 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
     /**
      * The loss landscape around the inverted embedding.
      *
+     * @param context               where it was computed: {@code check at step N} (used by the decision) or
+     *                              {@code final embedding} (evidence only)
      * @param size                  grid points per axis
      * @param extent                half-width of the grid
      * @param prompts               test prompts the objective averaged over
@@ -102,7 +105,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param surface               objective values, rows along d1, columns along d2
      * @param eigenvalues           both eigenvalues of every interior Hessian
      */
-    public record Landscape(int size, double extent, int prompts, double positiveRatio, double positiveDefiniteRatio,
+    public record Landscape(String context, int size, double extent, int prompts, double positiveRatio, double positiveDefiniteRatio,
                             double mean, double variance, double curvatureD1, double curvatureD2, double symmetry,
                             double[][] surface, double[] eigenvalues) {
     }

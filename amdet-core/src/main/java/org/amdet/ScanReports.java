@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Writes a {@link ScanReport} and the files a user takes further: {@code report.json}, {@code embedding.safetensors}
+ * Writes a {@link ScanReport} and the files a user takes further: {@code report.json}, a self-contained
+ * {@code report.html}, the pictures ({@code loss-trajectory.png}, and with a landscape {@code landscape.png} and
+ * {@code hessian-spectrum.png}), {@code embedding.safetensors}
  * (the inverted embedding and the target feature) and {@code learned_embeds.safetensors} (Textual Inversion format:
  * one tensor named by the placeholder token, loadable with diffusers' {@code load_textual_inversion}). Every file is
  * written to a temporary name and renamed into place, so a reader never sees half a file.
@@ -57,6 +60,15 @@ public final class ScanReports {
         Path ti = dir.resolve("learned_embeds.safetensors");
         new SafetensorsWriter().putFloats(PLACEHOLDER, e.values(), e.tokens(), e.hidden()).write(ti);
         out.add(ti);
+        Map<String, byte[]> pictures = ReportPictures.render(r);
+        for (Map.Entry<String, byte[]> p : pictures.entrySet()) {
+            Path f = dir.resolve(p.getKey());
+            writeAtomically(f, p.getValue());
+            out.add(f);
+        }
+        Path html = dir.resolve("report.html");
+        writeAtomically(html, ReportHtml.render(r, pictures).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.add(html);
         Path json = dir.resolve("report.json");
         writeAtomically(json, toJson(r));
         out.add(json);
@@ -65,9 +77,14 @@ public final class ScanReports {
 
     /** Writes text to {@code target} through a temporary file and an atomic rename. */
     public static void writeAtomically(Path target, String text) throws IOException {
+        writeAtomically(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Writes bytes to {@code target} through a temporary file and an atomic rename. */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
         try {
-            Files.writeString(tmp, text);
+            Files.write(tmp, bytes);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);

@@ -199,6 +199,64 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
     }
 
+    /**
+     * An encoder of the given architecture with random weights (normal, std 0.02; layer norms at 1 and 0) built
+     * directly in LibTorch: for benchmarks at real model sizes without a download.
+     */
+    static TransformerTextEncoder random(TextModelConfig cfg, TextTokenizer tokenizer, long seed,
+                                         EncoderOptions options) {
+        Torch.init();
+        Device device = Torch.device(options.device());
+        ScalarType dtype = Torch.scalarType(options.precision());
+        int d = cfg.hiddenSize();
+        int in = cfg.intermediateSize();
+        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        shapes.put("embeddings.token_embedding.weight", new long[] {cfg.vocabSize(), d});
+        shapes.put("embeddings.position_embedding.weight", new long[] {cfg.maxPositions(), d});
+        for (int i = 0; i < cfg.layers(); i++) {
+            String p = "encoder.layers." + i + ".";
+            for (String ln : List.of("layer_norm1", "layer_norm2")) {
+                shapes.put(p + ln + ".weight", new long[] {d});
+                shapes.put(p + ln + ".bias", new long[] {d});
+            }
+            for (String pr : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+                shapes.put(p + "self_attn." + pr + ".weight", new long[] {d, d});
+                shapes.put(p + "self_attn." + pr + ".bias", new long[] {d});
+            }
+            shapes.put(p + "mlp.fc1.weight", new long[] {in, d});
+            shapes.put(p + "mlp.fc1.bias", new long[] {in});
+            shapes.put(p + "mlp.fc2.weight", new long[] {d, in});
+            shapes.put(p + "mlp.fc2.bias", new long[] {d});
+        }
+        shapes.put("final_layer_norm.weight", new long[] {d});
+        shapes.put("final_layer_norm.bias", new long[] {d});
+        if (cfg.projectionDim() > 0) {
+            shapes.put("text_projection.weight", new long[] {cfg.projectionDim(), d});
+        }
+        torch.manual_seed(seed);
+        Map<String, Tensor> weights = new HashMap<>();
+        try (PointerScope scope = new PointerScope()) {
+            for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+                Tensor t;
+                if (e.getKey().contains("layer_norm") && e.getKey().endsWith(".weight")) {
+                    t = torch.ones(e.getValue());
+                } else if (e.getKey().contains("layer_norm") || e.getKey().endsWith(".bias")) {
+                    t = torch.zeros(e.getValue());
+                } else {
+                    t = torch.randn(e.getValue()).mul(new Scalar(0.02));
+                }
+                Tensor dst = t.to(device, dtype);
+                dst.retainReference();
+                weights.put(e.getKey(), dst);
+            }
+        }
+        EncoderInfo info = new EncoderInfo(cfg.family() + " (random weights)", Path.of("synthetic"), d,
+                cfg.maxPositions(), cfg.layers(), cfg.heads(), cfg.vocabSize(), cfg.projectionDim() > 0
+                ? cfg.projectionDim() : d, cfg.projectionDim() > 0, cfg.causal(), "F32", options.device(),
+                options.precision(), tokenizer.digest());
+        return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
+    }
+
     private static RawTensor require(Map<String, RawTensor> t, String name, Path file) throws MalformedModelException {
         RawTensor r = t.get(name);
         if (r == null) {

@@ -114,6 +114,17 @@ class ScanTest {
                 + " MiB over 5 more scans");
     }
 
+    /** ND4J resets the shared OpenBLAS to all cores when it starts; amdet re-pins it so LibTorch results stay exact. */
+    @Test
+    void scansStayBitForBitReproducibleAfterNd4jStarts() {
+        DetectorConfig noLandscape = SMALL.toBuilder().optEvidenceLandscapeSize(0).build();
+        ScanReport before = scan(noLandscape);
+        org.amdet.landscape.HessianSpectrum.of(new double[][] {{1, 2, 3}, {4, 5, 6}, {7, 8, 10}});
+        ScanReport after = scan(noLandscape);
+        assertArrayEquals(before.evidence().losses(), after.evidence().losses());
+        assertArrayEquals(before.embedding().values(), after.embedding().values());
+    }
+
     @Test
     void incompatibleAnchorIsRejectedBeforeAnyWork() throws Exception {
         try (TextEncoder tiny = Encoders.load(TestData.hf("clip-tiny"))) {

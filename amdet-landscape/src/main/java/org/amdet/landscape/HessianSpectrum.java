@@ -1,10 +1,15 @@
 package org.amdet.landscape;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
 import java.util.Arrays;
 
 /**
  * Eigenvalues of the central-difference 2×2 Hessians at the interior points of a surface (unit grid spacing, as the
- * reference {@code compute_hessian_spectrum}):
+ * reference {@code compute_hessian_spectrum}), computed with ND4J over the whole interior at once:
  * <pre>
  *   h_aa = f(i+1,j) − 2f(i,j) + f(i−1,j)
  *   h_bb = f(i,j+1) − 2f(i,j) + f(i,j−1)
@@ -25,31 +30,43 @@ public record HessianSpectrum(double[][] hessians, double[] eigenvalues) {
      */
     public static HessianSpectrum of(double[][] surface) {
         Surfaces.validate(surface);
+        Nd4jSupport.init();
         int n = surface.length;
         int m = surface[0].length;
-        double[][] hs = new double[(n - 2) * (m - 2)][];
-        double[] ev = new double[hs.length * 2];
-        int k = 0;
-        for (int i = 1; i < n - 1; i++) {
-            for (int j = 1; j < m - 1; j++) {
-                double haa = surface[i + 1][j] - 2 * surface[i][j] + surface[i - 1][j];
-                double hbb = surface[i][j + 1] - 2 * surface[i][j] + surface[i][j - 1];
-                double hab = (surface[i + 1][j + 1] - surface[i + 1][j - 1] - surface[i - 1][j + 1]
-                        + surface[i - 1][j - 1]) / 4.0;
-                hs[k] = new double[] {haa, hab, hbb};
-                double[] e = eigenvalues(haa, hab, hbb);
-                ev[2 * k] = e[0];
-                ev[2 * k + 1] = e[1];
-                k++;
-            }
+        INDArray f = Nd4j.createFromArray(surface);
+        INDArray haa = block(f, 2, n, 1, m - 1).sub(block(f, 1, n - 1, 1, m - 1).mul(2)).add(block(f, 0, n - 2, 1,
+                m - 1));
+        INDArray hbb = block(f, 1, n - 1, 2, m).sub(block(f, 1, n - 1, 1, m - 1).mul(2)).add(block(f, 1, n - 1, 0,
+                m - 2));
+        INDArray hab = block(f, 2, n, 2, m).sub(block(f, 2, n, 0, m - 2)).sub(block(f, 0, n - 2, 2, m))
+                .add(block(f, 0, n - 2, 0, m - 2)).div(4);
+        INDArray mean = haa.add(hbb).div(2);
+        INDArray half = haa.sub(hbb).div(2);
+        INDArray r = Transforms.sqrt(half.mul(half).add(hab.mul(hab)), false);
+        double[] aa = haa.ravel().toDoubleVector();
+        double[] bb = hbb.ravel().toDoubleVector();
+        double[] ab = hab.ravel().toDoubleVector();
+        double[] lo = mean.sub(r).ravel().toDoubleVector();
+        double[] hi = mean.add(r).ravel().toDoubleVector();
+        double[][] hs = new double[aa.length][];
+        double[] ev = new double[2 * aa.length];
+        for (int k = 0; k < aa.length; k++) {
+            hs[k] = new double[] {aa[k], ab[k], bb[k]};
+            ev[2 * k] = lo[k];
+            ev[2 * k + 1] = hi[k];
         }
         return new HessianSpectrum(hs, ev);
     }
 
-    /** Eigenvalues of the symmetric matrix [[a, b], [b, c]], smaller first. */
+    private static INDArray block(INDArray f, int r0, int r1, int c0, int c1) {
+        return f.get(NDArrayIndex.interval(r0, r1), NDArrayIndex.interval(c0, c1));
+    }
+
+    /** Eigenvalues of the symmetric matrix [[a, b], [b, c]], smaller first (scalar closed form). */
     public static double[] eigenvalues(double a, double b, double c) {
         double mean = (a + c) / 2;
-        double r = Math.hypot((a - c) / 2, b);
+        double half = (a - c) / 2;
+        double r = Math.sqrt(half * half + b * b);
         return new double[] {mean - r, mean + r};
     }
 

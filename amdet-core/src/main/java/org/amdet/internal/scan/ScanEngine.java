@@ -108,9 +108,7 @@ public final class ScanEngine {
             }
             Tensor e = Torch.floats(init, k, d).to(suspect.device(), ScalarType.Float);
             e.requires_grad_(true);
-            AdamOptions opts = new AdamOptions(cfg.learningRate());
-            opts.weight_decay().put(cfg.weightDecay());
-            Adam adam = new Adam(new TensorVector(e), opts);
+            Adam adam = optimizer(e);
 
             int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
             int planned = batches * cfg.epochs();
@@ -132,21 +130,8 @@ public final class ScanEngine {
                     }
                     int from = bi * cfg.batchSize();
                     int to = Math.min(nTrain, from + cfg.batchSize());
-                    double loss;
-                    try (PointerScope stepScope = new PointerScope()) {
-                        Tensor idx = Torch.longs(toLongs(java.util.Arrays.copyOfRange(batchOrder, from, to)), to - from)
-                                .to(suspect.device(), ScalarType.Long);
-                        Tensor hb = trainHidden.index_select(0, idx);
-                        Tensor ob = trainOriginal.index_select(0, idx).to(ScalarType.Float);
-                        Tensor x = Sequences.insert(hb, e);
-                        Tensor f = suspect.transform(x).to(ScalarType.Float);
-                        Tensor fa = anchor.transform(x).to(ScalarType.Float);
-                        Tensor obj = TorchLosses.objective(f, ob, fa, cfg.beta(), cfg.gamma());
-                        adam.zero_grad();
-                        obj.backward();
-                        adam.step();
-                        loss = Torch.item(obj);
-                    }
+                    double loss = step(e, adam, trainHidden, trainOriginal,
+                            java.util.Arrays.copyOfRange(batchOrder, from, to));
                     if (!Double.isFinite(loss)) {
                         throw new ScanException("the objective became " + loss + " at step " + (step + 1) + " on "
                                 + suspect.info().source() + ": the model's outputs are degenerate (constant or "
@@ -169,7 +154,8 @@ public final class ScanEngine {
                                 && diff > th.differentTargetRatio()) {
                             clock.start(ScanPhase.LANDSCAPE);
                             listener.phase(ScanPhase.LANDSCAPE);
-                            landscape = landscape(e, testHidden, testOriginal);
+                            landscape = landscape(e, testHidden, testOriginal, cfg.landscapeSize(),
+                                    "check at step " + step);
                             pos = landscape.positiveRatio();
                             if (pos > th.positiveRatio()) {
                                 found = true;
@@ -195,6 +181,12 @@ public final class ScanEngine {
                         break;
                     }
                 }
+            }
+            if (landscape == null && cfg.evidenceLandscapeSize() > 0) {
+                clock.start(ScanPhase.LANDSCAPE);
+                listener.phase(ScanPhase.LANDSCAPE);
+                landscape = landscape(e, testHidden, testOriginal, cfg.evidenceLandscapeSize(),
+                        "final embedding (evidence only, not used by the decision)");
             }
             clock.start(ScanPhase.REPORT);
             listener.phase(ScanPhase.REPORT);
@@ -224,7 +216,43 @@ public final class ScanEngine {
         }
     }
 
-    private Tensor encodeChunks(Tensor hidden) {
+    /**
+     * One optimisation step on the given rows of the train split: insert e, run suspect and anchor, objective,
+     * backward, Adam. All intermediates live in the step's own scope.
+     *
+     * @return the objective before the update
+     */
+    public double step(Tensor e, Adam adam, Tensor hidden, Tensor original, int[] rows) {
+        try (PointerScope stepScope = new PointerScope()) {
+            Tensor idx = Torch.longs(toLongs(rows), rows.length).to(suspect.device(), ScalarType.Long);
+            Tensor hb = hidden.index_select(0, idx);
+            Tensor ob = original.index_select(0, idx).to(ScalarType.Float);
+            Tensor x = Sequences.insert(hb, e);
+            Tensor f = suspect.transform(x).to(ScalarType.Float);
+            Tensor fa = anchor.transform(x).to(ScalarType.Float);
+            Tensor obj = TorchLosses.objective(f, ob, fa, cfg.beta(), cfg.gamma());
+            adam.zero_grad();
+            obj.backward();
+            adam.step();
+            return Torch.item(obj);
+        }
+    }
+
+    /** Adam over the single leaf {@code e} with the configured learning rate and weight decay. */
+    public Adam optimizer(Tensor e) {
+        AdamOptions opts = new AdamOptions(cfg.learningRate());
+        opts.weight_decay().put(cfg.weightDecay());
+        return new Adam(new TensorVector(e), opts);
+    }
+
+    /** The suspect's clean outputs of {@code hidden}, {@code forwardBatch} rows per pass (no gradient). */
+    public Tensor encodeChunks(Tensor hidden) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            return encodeChunksNoGrad(hidden);
+        }
+    }
+
+    private Tensor encodeChunksNoGrad(Tensor hidden) {
         long n = hidden.size(0);
         List<Tensor> parts = new ArrayList<>();
         for (long s = 0; s < n; s += cfg.forwardBatch()) {
@@ -292,7 +320,8 @@ public final class ScanEngine {
      * The loss landscape around {@code e}: d1 = normalised −∇ objective on the landscape prompts, d2 = a seeded
      * random direction orthogonalised to d1; the grid is evaluated {@code forwardBatch} points per forward pass.
      */
-    ScanReport.Landscape landscape(Tensor e, Tensor testHidden, Tensor testOriginal) {
+    public ScanReport.Landscape landscape(Tensor e, Tensor testHidden, Tensor testOriginal, int size,
+                                          String context) {
         int p = (int) Math.min(cfg.landscapePrompts(), testHidden.size(0));
         Tensor hp = testHidden.narrow(0, 0, p);
         Tensor op = testOriginal.narrow(0, 0, p).to(ScalarType.Float);
@@ -314,10 +343,10 @@ public final class ScanEngine {
         d2 = Directions.randomOrthogonal(d1, new SplittableRandom(cfg.seed() ^ 0x9E3779B97F4A7C15L));
         float[] fd1 = d1;
         float[] fd2 = d2;
-        LandscapeConfig lc = new LandscapeConfig(cfg.landscapeSize(), cfg.landscapeExtent(), 1e-6,
+        LandscapeConfig lc = new LandscapeConfig(size, cfg.landscapeExtent(), 1e-6,
                 Math.max(1, cfg.forwardBatch() / p));
         Landscape l = Landscape.evaluate((a, b) -> gridValues(centre, fd1, fd2, a, b, hp, op, kd), lc);
-        return new ScanReport.Landscape(cfg.landscapeSize(), cfg.landscapeExtent(), p, l.positiveRatio(1e-6),
+        return new ScanReport.Landscape(context, size, cfg.landscapeExtent(), p, l.positiveRatio(1e-6),
                 l.spectrum().positiveDefiniteRatio(1e-6), l.mean(), l.variance(), l.curvatureD1(), l.curvatureD2(),
                 l.symmetry(), l.surface(), l.spectrum().eigenvalues());
     }

@@ -1,0 +1,259 @@
+package org.amdet.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.amdet.BackdoorDetector;
+import org.amdet.DetectorConfig;
+import org.amdet.EncoderInfo;
+import org.amdet.Encoders;
+import org.amdet.ScanReports;
+import org.amdet.ShadowSet;
+import org.amdet.TextEncoder;
+import org.amdet.encoders.SyntheticEncoders;
+import org.amdet.internal.scan.ScanClock;
+import org.amdet.internal.scan.ScanEngine;
+import org.amdet.internal.torch.Torch;
+import org.amdet.internal.torch.TorchTextEncoder;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Adam;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code amdet bench}: times the parts of a scan — one inversion step, encoding the shadow set, a judge check, the
+ * landscape (batched and one point at a time) and a whole reference scan — on a model pair (default: the embedded
+ * zoo models) and, with {@code --vitl}, an inversion step of a random-weight encoder of CLIP ViT-L/14 size, in fp32
+ * and bf16. Warm-up runs, then repeats; reports median, min and max, achieved GFLOP/s and peak resident memory.
+ */
+@Command(name = "bench", description = "Benchmark the parts of a scan; prints a table and writes JSON.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", description = "suspect folder (default: embedded zoo backdoor-1)")
+    Path model;
+
+    @Option(names = "--anchor", description = "anchor folder (default: embedded zoo base)")
+    Path anchor;
+
+    @Option(names = "--repeats", defaultValue = "5")
+    int repeats;
+
+    @Option(names = "--warmup", defaultValue = "2")
+    int warmup;
+
+    @Option(names = "--vitl", description = "also time an inversion step at CLIP ViT-L/14 size (random weights)")
+    boolean vitl;
+
+    @Option(names = "--no-scan", description = "skip the whole-scan measurement")
+    boolean noScan;
+
+    @Option(names = "--no-pointwise", description = "skip the one-point-at-a-time landscape baseline")
+    boolean noPointwise;
+
+    @Option(names = "--out", description = "JSON file for the results")
+    Path out;
+
+    @Mixin
+    CommonOptions common;
+
+    record Stat(String name, double median, double min, double max, int runs, String unit, String note) {
+    }
+
+    private final List<Stat> stats = new ArrayList<>();
+
+    interface Body {
+        void run() throws Exception;
+    }
+
+    Stat time(String name, String note, int n, Body body) throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            body.run();
+        }
+        double[] t = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            body.run();
+            t[i] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(t);
+        Stat s = new Stat(name, t[n / 2], t[0], t[n - 1], n, "s", note);
+        stats.add(s);
+        System.err.printf(Locale.ROOT, "  %-44s %9.4f s%n", name, s.median());
+        return s;
+    }
+
+    /** Forward FLOPs of one sequence: layers × (8·L·D² + 4·L·D·I + 4·L²·D). */
+    static double forwardFlops(EncoderInfo i, int intermediate) {
+        double l = i.contextLength();
+        double d = i.hiddenSize();
+        return i.layers() * (8 * l * d * d + 4 * l * d * intermediate + 4 * l * l * d);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path tmp = null;
+        Map<String, Object> json = new LinkedHashMap<>();
+        try {
+            if (model == null || anchor == null) {
+                tmp = Files.createTempDirectory("amdet-bench");
+                model = model != null ? model : DemoCommand.extract("backdoor-1", tmp);
+                anchor = anchor != null ? anchor : DemoCommand.extract("base", tmp);
+            }
+            var opts = common.encoderOptions();
+            System.err.println("amdet bench: " + model + " vs " + anchor + ", " + Torch.threads() + " threads, "
+                    + opts.precision().label() + ", " + opts.device());
+            try (TextEncoder s = Encoders.load(model, opts); TextEncoder a = Encoders.load(anchor, opts)) {
+                benchPair((TorchTextEncoder) s, (TorchTextEncoder) a, "zoo");
+                if (!noScan) {
+                    DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
+                            .optHashFiles(false).build();
+                    time("whole scan, reference, 1000 prompts, 2 epochs", "in-process, model load excluded", 1,
+                            () -> new BackdoorDetector(cfg).scan(s, a, ShadowSet.synthetic(1000, 0)));
+                }
+            }
+            if (vitl) {
+                for (String p : List.of("fp32", "bf16")) {
+                    var o = opts.withPrecision(org.amdet.Precision.parse(p));
+                    try (TextEncoder s = SyntheticEncoders.clipVitL14(model, 1, o);
+                         TextEncoder a = SyntheticEncoders.clipVitL14(model, 2, o)) {
+                        benchStep((TorchTextEncoder) s, (TorchTextEncoder) a, "vit-l/14 " + p, 3072);
+                    }
+                }
+            }
+        } finally {
+            if (tmp != null) {
+                DemoCommand.deleteTree(tmp);
+            }
+        }
+        long peak = peakResidentBytes();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-48s %10s %10s %10s %6s  %s%n", "measurement", "median", "min", "max",
+                "runs", "note");
+        for (Stat s : stats) {
+            System.out.printf(Locale.ROOT, "%-48s %10.4f %10.4f %10.4f %6d  %s%n", s.name(), s.median(), s.min(),
+                    s.max(), s.runs(), s.note());
+        }
+        System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB; threads %d; %s %s; %s%n", peak / 1048576.0,
+                Torch.threads(), System.getProperty("os.name"), System.getProperty("os.arch"), cpuModel());
+        if (out != null) {
+            json.put("stats", stats);
+            json.put("peakResidentBytes", peak);
+            json.put("threads", Torch.threads());
+            json.put("cpu", cpuModel());
+            json.put("cores", Runtime.getRuntime().availableProcessors());
+            ScanReports.writeAtomically(out.toAbsolutePath(), new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+        }
+        return 0;
+    }
+
+    private void benchPair(TorchTextEncoder s, TorchTextEncoder a, String tag) throws Exception {
+        DetectorConfig cfg = DetectorConfig.builder().optHashFiles(false).build();
+        ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
+        List<String> prompts = ShadowSet.synthetic(1000, 0).prompts();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor hidden;
+            try (NoGradGuard g = new NoGradGuard()) {
+                hidden = s.embed(s.idsTensor(prompts));
+            }
+            time(tag + ": encode 1000 shadow prompts", "tokenise + embed + suspect forward", repeats, () -> {
+                try (PointerScope p = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+                    engine.encodeChunks(s.embed(s.idsTensor(prompts)));
+                }
+            });
+            Tensor original = engine.encodeChunks(hidden);
+            benchStepOn(engine, s, hidden, original, tag, intermediateOf(s));
+            Tensor test = hidden.narrow(0, 800, 200);
+            Tensor testOrig = original.narrow(0, 800, 200);
+            Tensor e = Torch.floats(new float[s.info().hiddenSize()], 1, s.info().hiddenSize()).add(
+                    new org.bytedeco.pytorch.Scalar(0.1));
+            time(tag + ": judge check on 200 test prompts", "suspect + anchor forward, three judges", repeats,
+                    () -> engine.judge(e, test, testOrig));
+            Stat batched = time(tag + ": landscape 50x50, batched", "250 grid points per forward pass", repeats,
+                    () -> engine.landscape(e, test, testOrig, 50, "bench"));
+            if (!noPointwise) {
+                ScanEngine pointwise = new ScanEngine(cfg.toBuilder().optForwardBatch(1).build(), s, a,
+                        org.amdet.ScanListener.none(), new ScanClock());
+                Stat one = time(tag + ": landscape 50x50, one point at a time", "reference-style, 2500 passes", 1,
+                        () -> pointwise.landscape(e, test, testOrig, 50, "bench"));
+                System.err.printf(Locale.ROOT, "  landscape speed-up from batching: %.1fx%n",
+                        one.median() / batched.median());
+            }
+        }
+    }
+
+    private void benchStep(TorchTextEncoder s, TorchTextEncoder a, String tag, int intermediate) throws Exception {
+        DetectorConfig cfg = DetectorConfig.builder().optHashFiles(false).build();
+        ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
+        List<String> prompts = ShadowSet.synthetic(10, 0).prompts();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor hidden;
+            try (NoGradGuard g = new NoGradGuard()) {
+                hidden = s.embed(s.idsTensor(prompts));
+            }
+            Tensor original = engine.encodeChunks(hidden);
+            benchStepOn(engine, s, hidden, original, tag, intermediate);
+        }
+    }
+
+    private void benchStepOn(ScanEngine engine, TorchTextEncoder s, Tensor hidden, Tensor original, String tag,
+                             int intermediate) throws Exception {
+        int d = s.info().hiddenSize();
+        Tensor e = Torch.floats(new float[d], 1, d).to(s.device(), ScalarType.Float);
+        e.requires_grad_(true);
+        Adam adam = engine.optimizer(e);
+        int[] rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        double flops = 4 * 10 * forwardFlops(s.info(), intermediate);
+        Stat st = time(tag + ": inversion step, batch 10", String.format(Locale.ROOT, "%.1f GFLOP",
+                flops / 1e9), repeats, () -> engine.step(e, adam, hidden, original, rows));
+        String rate = String.format(Locale.ROOT, "%.1f GFLOP/s", flops / 1e9 / st.median());
+        stats.set(stats.size() - 1, new Stat(st.name(), st.median(), st.min(), st.max(), st.runs(), st.unit(),
+                st.note() + ", " + rate));
+        System.err.println("    " + rate);
+    }
+
+    private static int intermediateOf(TorchTextEncoder s) {
+        // the zoo and HF fixtures use 4·D
+        return 4 * s.info().hiddenSize();
+    }
+
+    static long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return org.bytedeco.javacpp.Pointer.physicalBytes();
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+}
