@@ -78,6 +78,39 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         this.projB = w.get("head.bias");
     }
 
+    /** Names and shapes of every weight of {@code cfg}, with a CLIP projection or a SigLIP head when asked. */
+    static Map<String, long[]> expectedShapes(TextModelConfig cfg, boolean projection, boolean head) {
+        int d = cfg.hiddenSize();
+        int in = cfg.intermediateSize();
+        Map<String, long[]> expected = new java.util.LinkedHashMap<>();
+        expected.put("embeddings.token_embedding.weight", new long[] {cfg.vocabSize(), d});
+        expected.put("embeddings.position_embedding.weight", new long[] {cfg.maxPositions(), d});
+        for (int i = 0; i < cfg.layers(); i++) {
+            String p = "encoder.layers." + i + ".";
+            for (String ln : List.of("layer_norm1", "layer_norm2")) {
+                expected.put(p + ln + ".weight", new long[] {d});
+                expected.put(p + ln + ".bias", new long[] {d});
+            }
+            for (String pr : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+                expected.put(p + "self_attn." + pr + ".weight", new long[] {d, d});
+                expected.put(p + "self_attn." + pr + ".bias", new long[] {d});
+            }
+            expected.put(p + "mlp.fc1.weight", new long[] {in, d});
+            expected.put(p + "mlp.fc1.bias", new long[] {in});
+            expected.put(p + "mlp.fc2.weight", new long[] {d, in});
+            expected.put(p + "mlp.fc2.bias", new long[] {d});
+        }
+        expected.put("final_layer_norm.weight", new long[] {d});
+        expected.put("final_layer_norm.bias", new long[] {d});
+        if (projection) {
+            expected.put("text_projection.weight", new long[] {cfg.projectionDim(), d});
+        } else if (head) {
+            expected.put("head.weight", new long[] {cfg.projectionDim(), d});
+            expected.put("head.bias", new long[] {cfg.projectionDim()});
+        }
+        return expected;
+    }
+
     /** Dimensions read off the tensors; config values are checked against them. */
     static TextModelConfig resolveDims(TextModelConfig cfg, Map<String, RawTensor> t, Path file)
             throws MalformedModelException {
@@ -134,34 +167,9 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         Torch.init();
         Device device = Torch.device(options.device());
         ScalarType dtype = Torch.scalarType(options.precision());
+        Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
+                !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
         int d = cfg.hiddenSize();
-        int in = cfg.intermediateSize();
-        Map<String, long[]> expected = new java.util.LinkedHashMap<>();
-        expected.put("embeddings.token_embedding.weight", new long[] {cfg.vocabSize(), d});
-        expected.put("embeddings.position_embedding.weight", new long[] {cfg.maxPositions(), d});
-        for (int i = 0; i < cfg.layers(); i++) {
-            String p = "encoder.layers." + i + ".";
-            for (String ln : List.of("layer_norm1", "layer_norm2")) {
-                expected.put(p + ln + ".weight", new long[] {d});
-                expected.put(p + ln + ".bias", new long[] {d});
-            }
-            for (String pr : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
-                expected.put(p + "self_attn." + pr + ".weight", new long[] {d, d});
-                expected.put(p + "self_attn." + pr + ".bias", new long[] {d});
-            }
-            expected.put(p + "mlp.fc1.weight", new long[] {in, d});
-            expected.put(p + "mlp.fc1.bias", new long[] {in});
-            expected.put(p + "mlp.fc2.weight", new long[] {d, in});
-            expected.put(p + "mlp.fc2.bias", new long[] {d});
-        }
-        expected.put("final_layer_norm.weight", new long[] {d});
-        expected.put("final_layer_norm.bias", new long[] {d});
-        if (t.containsKey("text_projection.weight")) {
-            expected.put("text_projection.weight", new long[] {cfg.projectionDim(), d});
-        } else if (t.containsKey("head.weight")) {
-            expected.put("head.weight", new long[] {cfg.projectionDim(), d});
-            expected.put("head.bias", new long[] {cfg.projectionDim()});
-        }
         Map<String, Tensor> weights = new HashMap<>();
         String stored = null;
         try (PointerScope scope = new PointerScope()) {
@@ -209,30 +217,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         Device device = Torch.device(options.device());
         ScalarType dtype = Torch.scalarType(options.precision());
         int d = cfg.hiddenSize();
-        int in = cfg.intermediateSize();
-        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
-        shapes.put("embeddings.token_embedding.weight", new long[] {cfg.vocabSize(), d});
-        shapes.put("embeddings.position_embedding.weight", new long[] {cfg.maxPositions(), d});
-        for (int i = 0; i < cfg.layers(); i++) {
-            String p = "encoder.layers." + i + ".";
-            for (String ln : List.of("layer_norm1", "layer_norm2")) {
-                shapes.put(p + ln + ".weight", new long[] {d});
-                shapes.put(p + ln + ".bias", new long[] {d});
-            }
-            for (String pr : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
-                shapes.put(p + "self_attn." + pr + ".weight", new long[] {d, d});
-                shapes.put(p + "self_attn." + pr + ".bias", new long[] {d});
-            }
-            shapes.put(p + "mlp.fc1.weight", new long[] {in, d});
-            shapes.put(p + "mlp.fc1.bias", new long[] {in});
-            shapes.put(p + "mlp.fc2.weight", new long[] {d, in});
-            shapes.put(p + "mlp.fc2.bias", new long[] {d});
-        }
-        shapes.put("final_layer_norm.weight", new long[] {d});
-        shapes.put("final_layer_norm.bias", new long[] {d});
-        if (cfg.projectionDim() > 0) {
-            shapes.put("text_projection.weight", new long[] {cfg.projectionDim(), d});
-        }
+        Map<String, long[]> shapes = expectedShapes(cfg, cfg.projectionDim() > 0, false);
         torch.manual_seed(seed);
         Map<String, Tensor> weights = new HashMap<>();
         try (PointerScope scope = new PointerScope()) {
