@@ -127,7 +127,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         private int landscapeSize = 50;
         private double landscapeExtent = 10.0;
         private int landscapePrompts = 1;
-        private int forwardBatch = 250;
+        private int forwardBatch = 16;
         private boolean hashFiles = true;
         private int evidenceLandscapeSize = 21;
 

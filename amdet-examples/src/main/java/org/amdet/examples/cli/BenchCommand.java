@@ -63,6 +63,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-pointwise", description = "skip the one-point-at-a-time landscape baseline")
     boolean noPointwise;
 
+    @Option(names = "--forward-batch", description = "prompts or grid points per batched forward pass (default: the "
+            + "detector's)")
+    Integer forwardBatch;
+
     @Option(names = "--out", description = "JSON file for the results")
     Path out;
 
@@ -161,7 +165,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void benchPair(TorchTextEncoder s, TorchTextEncoder a, String tag) throws Exception {
-        DetectorConfig cfg = DetectorConfig.builder().optHashFiles(false).build();
+        DetectorConfig.Builder b = DetectorConfig.builder().optHashFiles(false);
+        if (forwardBatch != null) {
+            b.optForwardBatch(forwardBatch);
+        }
+        DetectorConfig cfg = b.build();
         ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
         List<String> prompts = ShadowSet.synthetic(1000, 0).prompts();
         try (PointerScope scope = new PointerScope()) {
