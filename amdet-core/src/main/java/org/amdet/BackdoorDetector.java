@@ -98,7 +98,7 @@ public final class BackdoorDetector {
             norm += (double) v * v;
         }
         ScanReport.Evidence ev = new ScanReport.Evidence(o.losses(), o.steps(), o.plannedSteps(), o.runningMean(),
-                o.stoppedEarly(), o.checks(), o.test(), o.landscape());
+                o.stoppedEarly(), o.checks(), o.test(), o.calibration(), o.landscape());
         ScanReport.Embedding emb = new ScanReport.Embedding(config.tokens(), s.info().hiddenSize(), o.embedding(),
                 Math.sqrt(norm), o.targetLength(), o.targetFeature());
         ScanReport.Provenance prov = new ScanReport.Provenance(ref(s.info()), ref(a.info()), config,

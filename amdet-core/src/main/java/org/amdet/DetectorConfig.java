@@ -6,7 +6,8 @@ import java.util.Objects;
  * Immutable, validated configuration of a {@link BackdoorDetector}. Every default is the paper's / reference
  * implementation's (arXiv 2512.00343): k = 1 inserted vector after BOS, Adam lr 8e-2, weight decay 1e-5, batch 10,
  * 2 epochs, β = γ = 0.1, 4,000 shadow prompts split 80/20, a check every 2nd batch, the reference thresholds, a 50×50
- * landscape over [−10, 10]² on one prompt. Build with {@link #builder()}.
+ * landscape over [−10, 10]² on one prompt. The decision mode defaults to amdet's {@link DecisionMode#CALIBRATED}; use
+ * {@link DecisionMode#REFERENCE} to reproduce the paper's loop. Build with {@link #builder()}.
  *
  * @param mode              decision mode
  * @param seed              seed of the split, the batch order, the initial embedding and the landscape direction
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param gamma             weight of the anchor term
  * @param checkEvery        the decision is checked every this many batches
  * @param thresholds        reference thresholds
+ * @param calibrated        knobs of the calibrated rule
  * @param landscapeSize     landscape grid points per axis
  * @param landscapeExtent   landscape half-width
  * @param landscapePrompts  test prompts the landscape objective averages over (reference: 1)
@@ -31,13 +33,15 @@ import java.util.Objects;
  */
 public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, double trainFraction, int tokens,
                              double learningRate, double weightDecay, int batchSize, int epochs, double beta,
-                             double gamma, int checkEvery, ReferenceThresholds thresholds, int landscapeSize,
+                             double gamma, int checkEvery, ReferenceThresholds thresholds, CalibratedThresholds calibrated,
+                             int landscapeSize,
                              double landscapeExtent, int landscapePrompts, int forwardBatch, boolean hashFiles,
                              int evidenceLandscapeSize) {
 
     public DetectorConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(thresholds, "thresholds");
+        Objects.requireNonNull(calibrated, "calibrated");
         positive("shadowSize", shadowSize);
         positive("tokens", tokens);
         positive("batchSize", batchSize);
@@ -100,6 +104,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         b.gamma = gamma;
         b.checkEvery = checkEvery;
         b.thresholds = thresholds;
+        b.calibrated = calibrated;
         b.landscapeSize = landscapeSize;
         b.landscapeExtent = landscapeExtent;
         b.landscapePrompts = landscapePrompts;
@@ -111,7 +116,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
 
     /** Builder of {@link DetectorConfig}; every {@code opt*} method is optional. */
     public static final class Builder {
-        private DecisionMode mode = DecisionMode.REFERENCE;
+        private DecisionMode mode = DecisionMode.CALIBRATED;
         private long seed = 0;
         private int shadowSize = 4000;
         private double trainFraction = 0.8;
@@ -124,6 +129,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         private double gamma = 0.1;
         private int checkEvery = 2;
         private ReferenceThresholds thresholds = ReferenceThresholds.reference();
+        private CalibratedThresholds calibrated = CalibratedThresholds.defaults();
         private int landscapeSize = 50;
         private double landscapeExtent = 10.0;
         private int landscapePrompts = 1;
@@ -199,6 +205,11 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
             return this;
         }
 
+        public Builder optCalibrated(CalibratedThresholds v) {
+            calibrated = v;
+            return this;
+        }
+
         public Builder optLandscapeSize(int v) {
             landscapeSize = v;
             return this;
@@ -232,7 +243,7 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         /** @throws IllegalArgumentException naming the first invalid value */
         public DetectorConfig build() {
             return new DetectorConfig(mode, seed, shadowSize, trainFraction, tokens, learningRate, weightDecay,
-                    batchSize, epochs, beta, gamma, checkEvery, thresholds, landscapeSize, landscapeExtent,
+                    batchSize, epochs, beta, gamma, checkEvery, thresholds, calibrated, landscapeSize, landscapeExtent,
                     landscapePrompts, forwardBatch, hashFiles, evidenceLandscapeSize);
         }
     }

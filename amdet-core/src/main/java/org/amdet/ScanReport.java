@@ -41,16 +41,47 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param stoppedEarly     whether a stop rule ended the optimisation
      * @param checks           every decision check, in order
      * @param test             statistics of the final embedding on the test split
+     * @param calibration      the calibrated rule's statistics (null in reference mode)
      * @param landscape        the landscape of the last check that computed one, else the evidence landscape at the
      *                         final embedding, or null when neither was computed (see {@link Landscape#context()})
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Evidence(double[] losses, int steps, int plannedSteps, double finalRunningMean,
-                           boolean stoppedEarly, List<Check> checks, TestStats test, Landscape landscape) {
+                           boolean stoppedEarly, List<Check> checks, TestStats test, Calibration calibration,
+                           Landscape landscape) {
         public Evidence {
             losses = losses.clone();
             checks = List.copyOf(checks);
         }
+    }
+
+    /**
+     * Disagreement (1 − cosine) between suspect and anchor on the test split, under the inverted trigger and on the
+     * clean prompts, for one channel.
+     *
+     * @param channel          {@code token} (mean over positions of the token features) or {@code pooled}
+     * @param triggeredMedian  median disagreement with the trigger inserted
+     * @param cleanMedian      median disagreement on the clean prompts
+     * @param cleanQuantile    the clean disagreement at the configured quantile
+     * @param ratio            triggeredMedian / max(cleanMedian, 1e-6)
+     * @param exceedShare      share of triggered prompts whose disagreement exceeds cleanQuantile
+     * @param fires            whether this channel meets both thresholds
+     */
+    public record Channel(String channel, double triggeredMedian, double cleanMedian, double cleanQuantile,
+                          double ratio, double exceedShare, boolean fires) {
+    }
+
+    /**
+     * The calibrated rule's evidence.
+     *
+     * @param token             token-feature channel
+     * @param pooled            pooled-output channel
+     * @param pooledConsistency mean pairwise cosine of the suspect's pooled outputs of different triggered prompts
+     * @param anchorConsistency the same for the anchor on the same triggered inputs
+     * @param thresholds        the thresholds applied
+     */
+    public record Calibration(Channel token, Channel pooled, double pooledConsistency, double anchorConsistency,
+                              CalibratedThresholds thresholds) {
     }
 
     /**

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorConfigTest {
     @Test
-    void defaultsAreThePapers() {
+    void defaultsAreThePapersWithTheCalibratedDecision() {
         DetectorConfig c = DetectorConfig.defaults();
         assertEquals(1, c.tokens());
         assertEquals(8e-2, c.learningRate());
@@ -23,7 +23,8 @@ class DetectorConfigTest {
         assertEquals(50, c.landscapeSize());
         assertEquals(10.0, c.landscapeExtent());
         assertEquals(ReferenceThresholds.reference(), c.thresholds());
-        assertEquals(DecisionMode.REFERENCE, c.mode());
+        assertEquals(DecisionMode.CALIBRATED, c.mode());
+        assertEquals(CalibratedThresholds.defaults(), c.calibrated());
     }
 
     @Test

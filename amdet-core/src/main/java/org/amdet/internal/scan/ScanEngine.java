@@ -41,7 +41,8 @@ public final class ScanEngine {
     /** What a finished inversion hands to the report. */
     public record Outcome(boolean backdoor, String decision, double[] losses, int steps, int plannedSteps,
                           double runningMean, boolean stoppedEarly, List<ScanReport.Check> checks,
-                          ScanReport.TestStats test, ScanReport.Landscape landscape, float[] embedding,
+                          ScanReport.TestStats test, ScanReport.Calibration calibration,
+                          ScanReport.Landscape landscape, float[] embedding,
                           float[] targetFeature, int targetLength, int trainPrompts, List<String> warnings) {
     }
 
@@ -88,8 +89,9 @@ public final class ScanEngine {
             Tensor order = Torch.longs(toLongs(perm), n).to(suspect.device(), ScalarType.Long);
             Tensor hidden;
             Tensor original;
+            Tensor idsPerm = Scopes.keep(() -> ids.index_select(0, order));
             try (NoGradGuard g = new NoGradGuard()) {
-                hidden = Scopes.keep(() -> suspect.embed(ids.index_select(0, order)));
+                hidden = Scopes.keep(() -> suspect.embed(idsPerm));
                 original = encodeChunks(hidden);
             }
             Tensor trainHidden = hidden.narrow(0, 0, nTrain);
@@ -109,6 +111,9 @@ public final class ScanEngine {
             Tensor e = Torch.floats(init, k, d).to(suspect.device(), ScalarType.Float);
             e.requires_grad_(true);
             Adam adam = optimizer(e);
+            if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED) {
+                return calibrated(e, adam, rnd, idsPerm, hidden, original, nTrain, nTest, warnings);
+            }
 
             int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
             int planned = batches * cfg.epochs();
@@ -211,8 +216,200 @@ public final class ScanEngine {
                         + "outputs may be constant; inspect the model");
             }
             return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
-                    sum / Math.max(1, step), stopped, checks, stats, landscape, emb, target,
+                    sum / Math.max(1, step), stopped, checks, stats, null, landscape, emb, target,
                     (int) testHidden.size(1), nTrain, warnings);
+        }
+    }
+
+    /** The calibrated mode: inversion with the pooled term for every epoch, then the calibrated rule. */
+    private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor hidden, Tensor original,
+                               int nTrain, int nTest, List<String> warnings) {
+        long placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
+        Tensor pooledClean;
+        try (NoGradGuard g = new NoGradGuard()) {
+            pooledClean = Scopes.keep(() -> suspect.pool(original, ids).to(ScalarType.Float));
+        }
+        Tensor trainHidden = hidden.narrow(0, 0, nTrain);
+        Tensor trainOriginal = original.narrow(0, 0, nTrain);
+        Tensor trainIds = ids.narrow(0, 0, nTrain);
+        Tensor trainPooled = pooledClean.narrow(0, 0, nTrain);
+        int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
+        int planned = batches * cfg.epochs();
+        double[] losses = new double[planned];
+        int step = 0;
+        double sum = 0;
+        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            int[] order = permutation(nTrain, rnd);
+            for (int bi = 0; bi < batches; bi++) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted at step "
+                            + step);
+                }
+                int[] rows = java.util.Arrays.copyOfRange(order, bi * cfg.batchSize(),
+                        Math.min(nTrain, (bi + 1) * cfg.batchSize()));
+                double loss = pooledStep(e, adam, trainHidden, trainOriginal, trainIds, trainPooled, rows,
+                        placeholder);
+                if (!Double.isFinite(loss)) {
+                    throw new ScanException("the objective became " + loss + " at step " + (step + 1) + " on "
+                            + suspect.info().source() + ": the model's outputs are degenerate (constant or "
+                            + "non-finite features); no verdict can be given");
+                }
+                losses[step++] = loss;
+                sum += loss;
+                listener.step(epoch, step, planned, loss, sum / step);
+            }
+        }
+        clock.start(ScanPhase.CHECK);
+        listener.phase(ScanPhase.CHECK);
+        Tensor testHidden = hidden.narrow(0, nTrain, nTest);
+        Tensor testOriginal = original.narrow(0, nTrain, nTest);
+        Tensor testIds = ids.narrow(0, nTrain, nTest);
+        ScanReport.Calibration cal = calibration(e, testHidden, testOriginal, testIds, placeholder);
+        ReferenceThresholds th = cfg.thresholds();
+        ScanReport.Landscape landscape = null;
+        if (cfg.evidenceLandscapeSize() > 0) {
+            clock.start(ScanPhase.LANDSCAPE);
+            listener.phase(ScanPhase.LANDSCAPE);
+            landscape = landscape(e, testHidden, testOriginal, cfg.evidenceLandscapeSize(),
+                    "final embedding (evidence only, not used by the decision)");
+        }
+        clock.start(ScanPhase.REPORT);
+        listener.phase(ScanPhase.REPORT);
+        Judged fin = judge(e, testHidden, testOriginal);
+        ScanReport.TestStats stats = stats(fin, th, nTest);
+        float[] target;
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            target = Torch.toFloats(suspect.transform(Sequences.insert(testHidden.narrow(0, 0, 1), e)));
+        }
+        boolean backdoor = cal.token().fires() || cal.pooled().fires();
+        String decision = backdoor
+                ? String.format(java.util.Locale.ROOT, "calibrated rule: under the inverted trigger the suspect "
+                        + "disagrees with its anchor %.1f× more than on clean prompts (%s channel; %.0f%% of test "
+                        + "prompts beyond the clean %.0fth percentile)", (cal.token().fires() ? cal.token()
+                        : cal.pooled()).ratio(), cal.token().fires() ? "token" : "pooled",
+                        100 * (cal.token().fires() ? cal.token() : cal.pooled()).exceedShare(),
+                        100 * cfg.calibrated().cleanQuantile())
+                : String.format(java.util.Locale.ROOT, "calibrated rule: the inverted trigger raises the suspect's "
+                        + "disagreement with its anchor only %.1f× (token) and %.1f× (pooled) over clean prompts, "
+                        + "below %.1f×; no backdoor found", cal.token().ratio(), cal.pooled().ratio(),
+                        cfg.calibrated().ratio());
+        return new Outcome(backdoor, decision, losses, step, planned, sum / Math.max(1, step), false, List.of(),
+                stats, cal, landscape, Torch.toFloats(e), target, (int) testHidden.size(1), nTrain, warnings);
+    }
+
+    /** One step of the calibrated objective: token objective + pooledWeight × pooled objective. */
+    private double pooledStep(Tensor e, Adam adam, Tensor hidden, Tensor original, Tensor ids, Tensor pooledClean,
+                              int[] rows, long placeholder) {
+        try (PointerScope stepScope = new PointerScope()) {
+            Tensor idx = Torch.longs(toLongs(rows), rows.length).to(suspect.device(), ScalarType.Long);
+            Tensor hb = hidden.index_select(0, idx);
+            Tensor ob = original.index_select(0, idx).to(ScalarType.Float);
+            Tensor ib = Sequences.insertIds(ids.index_select(0, idx), cfg.tokens(), placeholder);
+            Tensor pc = pooledClean.index_select(0, idx);
+            Tensor x = Sequences.insert(hb, e);
+            Tensor fs = suspect.transform(x);
+            Tensor fa = anchor.transform(x);
+            Tensor obj = TorchLosses.objective(fs.to(ScalarType.Float), ob, fa.to(ScalarType.Float), cfg.beta(),
+                    cfg.gamma());
+            double w = cfg.calibrated().pooledWeight();
+            if (w > 0) {
+                Tensor ps = suspect.pool(fs, ib).to(ScalarType.Float);
+                Tensor pa = anchor.pool(fa, ib).to(ScalarType.Float);
+                obj = obj.add(TorchLosses.pooledObjective(ps, pc, pa, cfg.beta(), cfg.gamma())
+                        .mul(new org.bytedeco.pytorch.Scalar(w)));
+            }
+            adam.zero_grad();
+            obj.backward();
+            adam.step();
+            return Torch.item(obj);
+        }
+    }
+
+    /** Triggered and clean suspect–anchor disagreement on the test split, per channel, and the rule applied. */
+    ScanReport.Calibration calibration(Tensor e, Tensor hidden, Tensor original, Tensor ids, long placeholder) {
+        int n = (int) hidden.size(0);
+        double[] tokTrig = new double[n];
+        double[] tokClean = new double[n];
+        double[] poolTrig = new double[n];
+        double[] poolClean = new double[n];
+        double consS;
+        double consA;
+        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            List<Tensor> ps = new ArrayList<>();
+            List<Tensor> pa = new ArrayList<>();
+            for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                int len = Math.min(cfg.forwardBatch(), n - s);
+                int start = s;
+                Tensor[] kept = new Tensor[2];
+                try (PointerScope chunk = new PointerScope()) {
+                    Tensor hb = hidden.narrow(0, start, len);
+                    Tensor ib = ids.narrow(0, start, len);
+                    Tensor x = Sequences.insert(hb, e);
+                    Tensor xi = Sequences.insertIds(ib, cfg.tokens(), placeholder);
+                    Tensor fs = suspect.transform(x);
+                    Tensor fa = anchor.transform(x);
+                    Tensor so = original.narrow(0, start, len);
+                    Tensor ao = anchor.transform(hb);
+                    copyOneMinus(TorchLosses.meanTokenCosine(fa.to(ScalarType.Float), fs.to(ScalarType.Float)),
+                            tokTrig, start);
+                    copyOneMinus(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float), so.to(ScalarType.Float)),
+                            tokClean, start);
+                    Tensor pts = suspect.pool(fs, xi).to(ScalarType.Float);
+                    Tensor pta = anchor.pool(fa, xi).to(ScalarType.Float);
+                    copyOneMinus(TorchLosses.rowCosine(pta, pts), poolTrig, start);
+                    copyOneMinus(TorchLosses.rowCosine(anchor.pool(ao, ib).to(ScalarType.Float),
+                            suspect.pool(so, ib).to(ScalarType.Float)), poolClean, start);
+                    kept[0] = pts;
+                    kept[1] = pta;
+                    kept[0].retainReference();
+                    kept[1].retainReference();
+                }
+                outer.attach(kept[0]);
+                outer.attach(kept[1]);
+                kept[0].releaseReference();
+                kept[1].releaseReference();
+                ps.add(kept[0]);
+                pa.add(kept[1]);
+            }
+            consS = Torch.item(TorchLosses.pairwiseCosineMean(torch.cat(new TensorVector(ps.toArray(new Tensor[0])),
+                    0)));
+            consA = Torch.item(TorchLosses.pairwiseCosineMean(torch.cat(new TensorVector(pa.toArray(new Tensor[0])),
+                    0)));
+        }
+        org.amdet.CalibratedThresholds ct = cfg.calibrated();
+        return new ScanReport.Calibration(channel("token", tokTrig, tokClean, ct), channel("pooled", poolTrig,
+                poolClean, ct), consS, consA, ct);
+    }
+
+    static ScanReport.Channel channel(String name, double[] trig, double[] clean, org.amdet.CalibratedThresholds ct) {
+        double mt = quantile(trig, 0.5);
+        double mc = quantile(clean, 0.5);
+        double q = quantile(clean, ct.cleanQuantile());
+        int beyond = 0;
+        for (double v : trig) {
+            if (v > q) {
+                beyond++;
+            }
+        }
+        double ratio = mt / Math.max(mc, 1e-6);
+        double share = (double) beyond / trig.length;
+        return new ScanReport.Channel(name, mt, mc, q, ratio, share, ratio >= ct.ratio() && share >= ct.exceedShare());
+    }
+
+    /** The q-quantile by linear interpolation between order statistics (numpy's default). */
+    static double quantile(double[] v, double q) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        double pos = q * (s.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(s.length - 1, lo + 1);
+        return s[lo] + (pos - lo) * (s[hi] - s[lo]);
+    }
+
+    private static void copyOneMinus(Tensor t, double[] dst, int at) {
+        float[] v = Torch.toFloats(t);
+        for (int i = 0; i < v.length; i++) {
+            dst[at + i] = 1.0 - v[i];
         }
     }
 

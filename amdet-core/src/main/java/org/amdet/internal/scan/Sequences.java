@@ -38,4 +38,18 @@ public final class Sequences {
         Tensor tail = hidden.narrow(1, 1, len - 1 - k);
         return torch.cat(new TensorVector(head, es.to(hidden.scalar_type()), tail), 1);
     }
+
+    /**
+     * Token ids matching {@link #insert}: {@code placeholder} at the k inserted positions, the sequence cut back to L,
+     * so pooling finds the EOS where the constructed sequence has it.
+     */
+    public static Tensor insertIds(Tensor ids, long k, long placeholder) {
+        long len = ids.size(1);
+        Tensor head = ids.narrow(1, 0, 1);
+        Tensor mid = torch.full(new long[] {ids.size(0), k}, new org.bytedeco.pytorch.Scalar(placeholder),
+                new org.bytedeco.pytorch.TensorOptions(ids.scalar_type()).device(
+                        new org.bytedeco.pytorch.DeviceOptional(ids.device())));
+        Tensor tail = ids.narrow(1, 1, len - 1 - k);
+        return torch.cat(new TensorVector(head, mid, tail), 1);
+    }
 }

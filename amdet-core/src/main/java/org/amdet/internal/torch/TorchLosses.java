@@ -62,6 +62,38 @@ public final class TorchLosses {
                 .add(ld.mul(new org.bytedeco.pytorch.Scalar(gamma)));
     }
 
+    /** Cosine similarity of matching rows of two [B, P] tensors: [B]. */
+    public static Tensor rowCosine(Tensor a, Tensor b) {
+        return torch.cosine_similarity(a, b, 1, EPS);
+    }
+
+    /**
+     * Mean cosine similarity over all pairs i ≠ j of the rows of a [B, P] tensor (B ≥ 2): how consistently the
+     * pooled outputs of different prompts point one way. 0 for B = 1.
+     */
+    public static Tensor pairwiseCosineMean(Tensor p) {
+        long b = p.size(0);
+        if (b < 2) {
+            return p.sum().mul(new org.bytedeco.pytorch.Scalar(0.0));
+        }
+        Tensor n = p.div(p.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)),
+                new long[] {1}, true).clamp_min(new org.bytedeco.pytorch.Scalar(EPS)));
+        Tensor sim = torch.matmul(n, n.transpose(0, 1));
+        // off-diagonal mean: (sum − trace) / (B² − B); the trace of normalised rows is B (or less for zero rows)
+        Tensor trace = sim.diagonal().sum();
+        return sim.sum().sub(trace).div(new org.bytedeco.pytorch.Scalar((double) (b * b - b)));
+    }
+
+    /**
+     * The pooled-output mirror of the AMDET objective: −consistency(P) + β·mean cos(P_clean, P) + γ·mean cos(P_a, P).
+     */
+    public static Tensor pooledObjective(Tensor pooled, Tensor pooledClean, Tensor pooledAnchor, double beta,
+                                         double gamma) {
+        return pairwiseCosineMean(pooled).neg()
+                .add(rowCosine(pooledClean, pooled).mean().mul(new org.bytedeco.pytorch.Scalar(beta)))
+                .add(rowCosine(pooledAnchor, pooled).mean().mul(new org.bytedeco.pytorch.Scalar(gamma)));
+    }
+
     /** x / max(‖x‖, eps) along the last dimension. */
     static Tensor normalizeRows(Tensor f) {
         Tensor norm = f.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)),

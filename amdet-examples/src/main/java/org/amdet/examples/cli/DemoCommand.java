@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "2")
     int epochs;
 
-    @Option(names = "--mode", defaultValue = "reference")
+    @Option(names = "--mode", defaultValue = "calibrated", description = "calibrated (default) or reference")
     String mode;
 
     @Option(names = "--out", description = "folder for the two reports (default: none written)")

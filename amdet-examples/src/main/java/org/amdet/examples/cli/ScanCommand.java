@@ -46,8 +46,13 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "2")
     int epochs;
 
-    @Option(names = "--mode", defaultValue = "reference", description = "decision mode: reference")
+    @Option(names = "--mode", defaultValue = "calibrated", description = "decision mode: calibrated (default) or "
+            + "reference")
     String mode;
+
+    @Option(names = "--pooled-weight", description = "calibrated mode: weight of the pooled-output objective "
+            + "(default: the detector's)")
+    Double pooledWeight;
 
     @Option(names = "--fail-on-backdoor", description = "exit with code 10 when the verdict is BACKDOORED")
     boolean failOnBackdoor;
@@ -60,8 +65,14 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DetectorConfig cfg = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
-                .optMode(DecisionMode.parse(mode)).build();
+        DetectorConfig.Builder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
+                .optMode(DecisionMode.parse(mode));
+        if (pooledWeight != null) {
+            org.amdet.CalibratedThresholds c = org.amdet.CalibratedThresholds.defaults();
+            b.optCalibrated(new org.amdet.CalibratedThresholds(c.ratio(), c.exceedShare(), c.cleanQuantile(),
+                    pooledWeight));
+        }
+        DetectorConfig cfg = b.build();
         Path outDir = out == null ? null : Outputs.checkWritableDir(out);
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, seed) : ShadowSet.fromFile(prompts);
         ScanReport r;
@@ -90,6 +101,15 @@ final class ScanCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  optimisation: %d/%d steps, final running mean objective %.4f, %d check(s)%n",
                 r.evidence().steps(), r.evidence().plannedSteps(), r.evidence().finalRunningMean(),
                 r.evidence().checks().size());
+        ScanReport.Calibration c = r.evidence().calibration();
+        if (c != null) {
+            for (ScanReport.Channel ch : new ScanReport.Channel[] {c.token(), c.pooled()}) {
+                out.printf(Locale.ROOT, "  %-6s disagreement with anchor: triggered %.4f vs clean %.4f (%.1fx), "
+                                + "%.0f%% beyond the clean %.0fth percentile%s%n", ch.channel(), ch.triggeredMedian(),
+                        ch.cleanMedian(), ch.ratio(), 100 * ch.exceedShare(), 100 * c.thresholds().cleanQuantile(),
+                        ch.fires() ? "  <- fires" : "");
+            }
+        }
         if (r.evidence().landscape() != null) {
             out.printf(Locale.ROOT, "  landscape: positive eigenvalue ratio %.3f%n",
                     r.evidence().landscape().positiveRatio());
