@@ -100,7 +100,7 @@ public final class BackdoorDetector {
         ScanReport.Evidence ev = new ScanReport.Evidence(o.losses(), o.steps(), o.plannedSteps(), o.runningMean(),
                 o.stoppedEarly(), o.checks(), o.test(), o.calibration(), o.landscape());
         ScanReport.Embedding emb = new ScanReport.Embedding(config.tokens(), s.info().hiddenSize(), o.embedding(),
-                Math.sqrt(norm), o.targetLength(), o.targetFeature());
+                Math.sqrt(norm), o.targetLength(), o.targetFeature(), o.targetPrompt());
         ScanReport.Provenance prov = new ScanReport.Provenance(ref(s.info()), ref(a.info()), config,
                 shadow.source(), prompts.size(), o.trainPrompts(), version(), LIBTORCH_VERSION, s.info().device(),
                 s.info().precision().label(), Torch.threads(), System.getProperty("os.name"),

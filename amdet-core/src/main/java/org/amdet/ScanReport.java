@@ -150,9 +150,10 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param norm          its Euclidean norm
      * @param targetLength  L of the target feature
      * @param targetFeature suspect last_hidden_state of the first test prompt with the embedding inserted, L×D
+     * @param targetPrompt  that test prompt
      */
     public record Embedding(int tokens, int hidden, float[] values, double norm, int targetLength,
-                            float[] targetFeature) {
+                            float[] targetFeature, String targetPrompt) {
         public Embedding {
             values = values.clone();
             targetFeature = targetFeature.clone();

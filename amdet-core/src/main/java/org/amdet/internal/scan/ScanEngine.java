@@ -43,7 +43,8 @@ public final class ScanEngine {
                           double runningMean, boolean stoppedEarly, List<ScanReport.Check> checks,
                           ScanReport.TestStats test, ScanReport.Calibration calibration,
                           ScanReport.Landscape landscape, float[] embedding,
-                          float[] targetFeature, int targetLength, int trainPrompts, List<String> warnings) {
+                          float[] targetFeature, int targetLength, int trainPrompts, List<String> warnings,
+                          String targetPrompt) {
     }
 
     public ScanEngine(DetectorConfig cfg, TorchTextEncoder suspect, TorchTextEncoder anchor, ScanListener listener,
@@ -112,7 +113,8 @@ public final class ScanEngine {
             e.requires_grad_(true);
             Adam adam = optimizer(e);
             if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED) {
-                return calibrated(e, adam, rnd, idsPerm, hidden, original, nTrain, nTest, warnings);
+                return calibrated(e, adam, rnd, idsPerm, hidden, original, nTrain, nTest, warnings,
+                        prompts.get(perm[nTrain]));
             }
 
             int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
@@ -217,13 +219,13 @@ public final class ScanEngine {
             }
             return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
                     sum / Math.max(1, step), stopped, checks, stats, null, landscape, emb, target,
-                    (int) testHidden.size(1), nTrain, warnings);
+                    (int) testHidden.size(1), nTrain, warnings, prompts.get(perm[nTrain]));
         }
     }
 
     /** The calibrated mode: inversion with the pooled term for every epoch, then the calibrated rule. */
     private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor hidden, Tensor original,
-                               int nTrain, int nTest, List<String> warnings) {
+                               int nTrain, int nTest, List<String> warnings, String targetPrompt) {
         long placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
         Tensor pooledClean;
         try (NoGradGuard g = new NoGradGuard()) {
@@ -294,7 +296,8 @@ public final class ScanEngine {
                         + "below %.1f×; no backdoor found", cal.token().ratio(), cal.pooled().ratio(),
                         cfg.calibrated().ratio());
         return new Outcome(backdoor, decision, losses, step, planned, sum / Math.max(1, step), false, List.of(),
-                stats, cal, landscape, Torch.toFloats(e), target, (int) testHidden.size(1), nTrain, warnings);
+                stats, cal, landscape, Torch.toFloats(e), target, (int) testHidden.size(1), nTrain, warnings,
+                targetPrompt);
     }
 
     /** One step of the calibrated objective: token objective + pooledWeight × pooled objective. */

@@ -14,7 +14,8 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
-        subcommands = {ScanCommand.class, DemoCommand.class, EncodeCommand.class, CompareCommand.class, BenchCommand.class})
+        subcommands = {ScanCommand.class, DemoCommand.class, EvaluateCommand.class, EncodeCommand.class,
+                CompareCommand.class, BenchCommand.class})
 public final class AmdetCli implements Runnable {
     /** Exit code of bad input. */
     public static final int BAD_INPUT = 2;
