@@ -71,7 +71,17 @@ public final class BackdoorDetector {
      * @throws ScanCancelledException when the thread is interrupted
      */
     public ScanReport scan(TextEncoder suspect, TextEncoder anchor, ShadowSet shadow, ScanListener listener) {
+        return scan(suspect, anchor, shadow, listener, List.of());
+    }
+
+    /**
+     * As {@link #scan(TextEncoder, TextEncoder, ShadowSet, ScanListener)}, explaining the reversed target with the
+     * prompts of {@code captionBank} (e.g. captions that may describe the target) instead of the shadow set.
+     */
+    public ScanReport scan(TextEncoder suspect, TextEncoder anchor, ShadowSet shadow, ScanListener listener,
+                           List<String> captionBank) {
         Objects.requireNonNull(shadow, "shadow");
+        Objects.requireNonNull(captionBank, "captionBank");
         Objects.requireNonNull(listener, "listener");
         TorchTextEncoder s = torchOf(suspect, "suspect");
         TorchTextEncoder a = torchOf(anchor, "anchor");
@@ -81,7 +91,7 @@ public final class BackdoorDetector {
         List<String> prompts = shadow.limit(config.shadowSize()).prompts();
         ScanEngine.Outcome o;
         try {
-            o = new ScanEngine(config, s, a, listener, clock).run(prompts);
+            o = new ScanEngine(config, s, a, listener, clock).captions(captionBank).run(prompts);
         } catch (ScanException | ScanCancelledException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -107,7 +117,8 @@ public final class BackdoorDetector {
                 System.getProperty("os.arch"), System.getProperty("java.version"), started);
         Verdict v = o.backdoor() ? Verdict.BACKDOORED : Verdict.CLEAN;
         LOG.info("scan of {}: {} ({})", s.info().source(), v, o.decision());
-        return new ScanReport(ScanReport.SCHEMA, v, o.decision(), config.mode(), ev, emb, seconds, prov, warnings);
+        return new ScanReport(ScanReport.SCHEMA, v, o.decision(), config.mode(), ev, emb, o.explanation(), seconds,
+                prov, warnings);
     }
 
     private static TorchTextEncoder torchOf(TextEncoder e, String role) {

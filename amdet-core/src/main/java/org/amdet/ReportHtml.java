@@ -40,6 +40,19 @@ final class ReportHtml {
         row(h, "final running mean objective", r.evidence().finalRunningMean());
         row(h, "inverted embedding norm", r.embedding().norm());
         h.append("</table>\n");
+        ScanReport.Explanation x = r.explanation();
+        if (x != null) {
+            h.append("<h2>What the reversed target looks like</h2><p>Prompts from the ").append(esc(x.source()))
+                    .append(" whose clean outputs are closest to the target feature:</p><table>");
+            for (ScanReport.Match m : x.prompts()) {
+                text(h, num(m.score()), m.text());
+            }
+            h.append("</table><p>Vocabulary tokens closest to the inverted embedding:</p><table>");
+            for (ScanReport.Match m : x.tokens()) {
+                text(h, num(m.score()), m.text());
+            }
+            h.append("</table>\n");
+        }
         ScanReport.Landscape l = r.evidence().landscape();
         if (l != null) {
             h.append("<h2>Loss landscape</h2><p>").append(esc(l.context())).append(", ").append(l.size()).append("×")

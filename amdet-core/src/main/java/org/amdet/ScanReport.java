@@ -16,15 +16,16 @@ import java.util.Map;
  * @param mode       decision mode
  * @param evidence   loss trajectory, checks, statistics on the test split, landscape
  * @param embedding  the inverted pseudo-trigger and the target feature it produces
+ * @param explanation what the reversed target looks like: nearest prompts and vocabulary tokens
  * @param seconds    wall time per phase
  * @param provenance what was scanned, how, where
  * @param warnings   conditions a user should know about (empty when none)
  */
-@JsonPropertyOrder({"schema", "verdict", "decision", "mode", "evidence", "embedding", "seconds", "provenance",
-        "warnings"})
+@JsonPropertyOrder({"schema", "verdict", "decision", "mode", "evidence", "embedding", "explanation", "seconds",
+        "provenance", "warnings"})
 public record ScanReport(String schema, Verdict verdict, String decision, DecisionMode mode, Evidence evidence,
-                         Embedding embedding, Map<String, Double> seconds, Provenance provenance,
-                         List<String> warnings) {
+                         Embedding embedding, Explanation explanation, Map<String, Double> seconds,
+                         Provenance provenance, List<String> warnings) {
     /** Current schema identifier. */
     public static final String SCHEMA = "amdet-scan-report/1";
 
@@ -158,6 +159,29 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
             values = values.clone();
             targetFeature = targetFeature.clone();
         }
+    }
+
+    /**
+     * What the backdoor does, without a diffusion model to render it.
+     *
+     * @param source  where the ranked prompts came from ({@code caption bank} or {@code shadow set})
+     * @param prompts the prompts whose clean suspect outputs are closest (mean token cosine) to the reversed target
+     *                feature, best first
+     * @param tokens  the vocabulary tokens whose embeddings are closest (cosine) to the inverted embedding, best
+     *                first
+     */
+    public record Explanation(String source, List<Match> prompts, List<Match> tokens) {
+        public Explanation {
+            prompts = List.copyOf(prompts);
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /**
+     * @param text  a prompt or a token
+     * @param score its cosine similarity
+     */
+    public record Match(String text, double score) {
     }
 
     /**

@@ -48,7 +48,9 @@ class ReportFilesTest {
                 DetectorConfig.defaults(), "synthetic(1000, seed 0)", 1000, 800, "test", "2.10.0", "cpu", "fp32", 2,
                 "Linux", "amd64", "17", "2026-11-26T00:00:00Z");
         return new ScanReport(ScanReport.SCHEMA, Verdict.BACKDOORED, "reference rule at step 8: ...",
-                DecisionMode.REFERENCE, ev, emb, Map.of("total", 1.0), p, List.of("a warning & <tag>"));
+                DecisionMode.REFERENCE, ev, emb, new ScanReport.Explanation("shadow set",
+                        List.of(new ScanReport.Match("a white <teapot>", 0.9)), List.of(new ScanReport.Match("zz", 0.4))),
+                Map.of("total", 1.0), p, List.of("a warning & <tag>"));
     }
 
     /** Distinct colours inside the central plot region: a blank or single-colour plot has only a few. */

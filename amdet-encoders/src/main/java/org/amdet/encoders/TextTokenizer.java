@@ -181,6 +181,11 @@ public final class TextTokenizer implements AutoCloseable {
         return row;
     }
 
+    /** The text of one token id, special tokens included. */
+    public String decode(long id) {
+        return tokenizer.decode(new long[] {id}, false);
+    }
+
     public int contextLength() {
         return contextLength;
     }

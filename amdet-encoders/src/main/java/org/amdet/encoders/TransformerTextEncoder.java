@@ -395,6 +395,18 @@ final class TransformerTextEncoder implements TorchTextEncoder {
     }
 
     @Override
+    public Tensor tokenEmbeddingWeight() {
+        checkOpen();
+        return w.get("embeddings.token_embedding.weight");
+    }
+
+    @Override
+    public String tokenText(long id) {
+        checkOpen();
+        return tokenizer.decode(id);
+    }
+
+    @Override
     public Device device() {
         return device;
     }

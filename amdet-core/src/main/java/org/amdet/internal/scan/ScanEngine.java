@@ -37,6 +37,7 @@ public final class ScanEngine {
     private final TorchTextEncoder anchor;
     private final ScanListener listener;
     private final ScanClock clock;
+    private List<String> captions = List.of();
 
     /** What a finished inversion hands to the report. */
     public record Outcome(boolean backdoor, String decision, double[] losses, int steps, int plannedSteps,
@@ -44,7 +45,7 @@ public final class ScanEngine {
                           ScanReport.TestStats test, ScanReport.Calibration calibration,
                           ScanReport.Landscape landscape, float[] embedding,
                           float[] targetFeature, int targetLength, int trainPrompts, List<String> warnings,
-                          String targetPrompt) {
+                          String targetPrompt, ScanReport.Explanation explanation) {
     }
 
     public ScanEngine(DetectorConfig cfg, TorchTextEncoder suspect, TorchTextEncoder anchor, ScanListener listener,
@@ -54,6 +55,12 @@ public final class ScanEngine {
         this.anchor = anchor;
         this.listener = listener;
         this.clock = clock;
+    }
+
+    /** Ranks the prompts of {@code bank} instead of the shadow set in the explanation (empty: the shadow set). */
+    public ScanEngine captions(List<String> bank) {
+        this.captions = List.copyOf(bank);
+        return this;
     }
 
     /** Per-sample judge values on a set of prompts. */
@@ -114,7 +121,7 @@ public final class ScanEngine {
             Adam adam = optimizer(e);
             if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED) {
                 return calibrated(e, adam, rnd, idsPerm, hidden, original, nTrain, nTest, warnings,
-                        prompts.get(perm[nTrain]));
+                        prompts.get(perm[nTrain]), prompts);
             }
 
             int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
@@ -219,13 +226,75 @@ public final class ScanEngine {
             }
             return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
                     sum / Math.max(1, step), stopped, checks, stats, null, landscape, emb, target,
-                    (int) testHidden.size(1), nTrain, warnings, prompts.get(perm[nTrain]));
+                    (int) testHidden.size(1), nTrain, warnings, prompts.get(perm[nTrain]),
+                    explain(e, testHidden.narrow(0, 0, 1), prompts));
         }
+    }
+
+    /**
+     * The explanation of the reversed target: the {@code top} candidate prompts (the caption bank, else
+     * {@code shadow}) whose clean suspect outputs are closest to the target feature (mean token cosine), and the
+     * vocabulary tokens closest to the inverted embedding.
+     *
+     * @param targetHidden embedding-layer output of the prompt that carries the trigger [1, L, D]
+     * @param shadow       the shadow prompts, or null to use the test prompts' originals only via the caption bank
+     */
+    public ScanReport.Explanation explain(Tensor e, Tensor targetHidden, List<String> shadow) {
+        int top = 5;
+        List<String> candidates = !captions.isEmpty() ? captions : shadow == null ? List.of() : shadow;
+        List<ScanReport.Match> prompts = new ArrayList<>();
+        List<ScanReport.Match> tokens = new ArrayList<>();
+        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            Tensor target = Scopes.keep(() -> suspect.transform(Sequences.insert(targetHidden, e))
+                    .to(ScalarType.Float));
+            double[] scores = new double[candidates.size()];
+            for (int s = 0; s < candidates.size(); s += cfg.forwardBatch()) {
+                int len = Math.min(cfg.forwardBatch(), candidates.size() - s);
+                try (PointerScope chunk = new PointerScope()) {
+                    Tensor f = suspect.transform(suspect.embed(suspect.idsTensor(candidates.subList(s, s + len))))
+                            .to(ScalarType.Float);
+                    float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(len, f.size(1),
+                            f.size(2))));
+                    for (int i = 0; i < len; i++) {
+                        scores[s + i] = v[i];
+                    }
+                }
+            }
+            for (int i : topIndices(scores, top)) {
+                prompts.add(new ScanReport.Match(candidates.get(i), scores[i]));
+            }
+            Tensor w = suspect.tokenEmbeddingWeight().to(ScalarType.Float);
+            Tensor ev = e.detach().narrow(0, 0, 1).to(ScalarType.Float);
+            float[] cos = Torch.toFloats(TorchLosses.rowCosine(w, ev.expand(w.size(0), w.size(1))));
+            double[] c = new double[cos.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = cos[i];
+            }
+            for (int i : topIndices(c, top)) {
+                tokens.add(new ScanReport.Match(suspect.tokenText(i), c[i]));
+            }
+        }
+        return new ScanReport.Explanation(!captions.isEmpty() ? "caption bank" : "shadow set", prompts, tokens);
+    }
+
+    static int[] topIndices(double[] v, int k) {
+        Integer[] idx = new Integer[v.length];
+        for (int i = 0; i < v.length; i++) {
+            idx[i] = i;
+        }
+        java.util.Arrays.sort(idx, (a, b) -> Double.compare(v[b], v[a]));
+        int n = Math.min(k, v.length);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = idx[i];
+        }
+        return out;
     }
 
     /** The calibrated mode: inversion with the pooled term for every epoch, then the calibrated rule. */
     private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor hidden, Tensor original,
-                               int nTrain, int nTest, List<String> warnings, String targetPrompt) {
+                               int nTrain, int nTest, List<String> warnings, String targetPrompt,
+                               List<String> prompts) {
         long placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
         Tensor pooledClean;
         try (NoGradGuard g = new NoGradGuard()) {
@@ -297,7 +366,7 @@ public final class ScanEngine {
                         cfg.calibrated().ratio());
         return new Outcome(backdoor, decision, losses, step, planned, sum / Math.max(1, step), false, List.of(),
                 stats, cal, landscape, Torch.toFloats(e), target, (int) testHidden.size(1), nTrain, warnings,
-                targetPrompt);
+                targetPrompt, explain(e, testHidden.narrow(0, 0, 1), prompts));
     }
 
     /** One step of the calibrated objective: token objective + pooledWeight × pooled objective. */

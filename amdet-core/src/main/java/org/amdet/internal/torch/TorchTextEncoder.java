@@ -28,6 +28,12 @@ public interface TorchTextEncoder extends TextEncoder {
     /** Pooled (and projected, when the model has a projection) output [B, P] from last_hidden_state and ids. */
     Tensor pool(Tensor lastHidden, Tensor ids);
 
+    /** The token embedding table [V, D] (compute dtype). */
+    Tensor tokenEmbeddingWeight();
+
+    /** The text of one vocabulary token. */
+    String tokenText(long id);
+
     /** Device of the weights. */
     Device device();
 

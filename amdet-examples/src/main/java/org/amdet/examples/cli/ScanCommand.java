@@ -54,6 +54,10 @@ final class ScanCommand implements Callable<Integer> {
             + "(default: the detector's)")
     Double pooledWeight;
 
+    @Option(names = "--captions", description = "UTF-8 file of candidate captions (one per line) to explain the "
+            + "reversed target with (default: the shadow prompts)")
+    Path captions;
+
     @Option(names = "--fail-on-backdoor", description = "exit with code 10 when the verdict is BACKDOORED")
     boolean failOnBackdoor;
 
@@ -74,12 +78,13 @@ final class ScanCommand implements Callable<Integer> {
         }
         DetectorConfig cfg = b.build();
         Path outDir = out == null ? null : Outputs.checkWritableDir(out);
+        java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, seed) : ShadowSet.fromFile(prompts);
         ScanReport r;
         try (TextEncoder s = Encoders.load(model, common.encoderOptions());
              TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {
             r = new BackdoorDetector(cfg).scan(s, a, shadow, quiet ? org.amdet.ScanListener.none()
-                    : new ProgressBar(System.err));
+                    : new ProgressBar(System.err), bank);
         }
         printSummary(r, System.out);
         if (outDir != null) {
@@ -113,6 +118,16 @@ final class ScanCommand implements Callable<Integer> {
         if (r.evidence().landscape() != null) {
             out.printf(Locale.ROOT, "  landscape: positive eigenvalue ratio %.3f%n",
                     r.evidence().landscape().positiveRatio());
+        }
+        if (r.explanation() != null) {
+            out.println("  closest prompts to the reversed target (" + r.explanation().source() + "):");
+            for (ScanReport.Match m : r.explanation().prompts().subList(0, Math.min(3,
+                    r.explanation().prompts().size()))) {
+                out.printf(Locale.ROOT, "    %.3f  %s%n", m.score(), m.text());
+            }
+            out.println("  closest vocabulary tokens to the inverted embedding: " + r.explanation().tokens().stream()
+                    .map(m -> String.format(Locale.ROOT, "%s (%.2f)", m.text(), m.score()))
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
         for (String w : r.warnings()) {
             out.println("  warning: " + w);
