@@ -81,6 +81,7 @@ public final class TextTokenizer implements AutoCloseable {
         if (json == null || !json.isObject() || !json.path("model").isObject()) {
             throw new TokenizerException(tj, "tokenizer.json must be an object with a 'model' section");
         }
+        checkPostProcessor(json.path("post_processor"), tj, "post_processor");
         JsonNode tcfg = null;
         Path tc = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(tc)) {
@@ -115,6 +116,45 @@ public final class TextTokenizer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"), sha256(bytes));
+    }
+
+    /**
+     * Rejects post-processor templates that the Rust {@code tokenizers} library (0.21) accepts when loading but that
+     * make it panic when encoding — which aborts the whole JVM, since the panic cannot unwind through JNI (found by
+     * fuzzing, see TextTokenizerFuzzTest): a {@code TemplateProcessing} whose template names a special token missing
+     * from its {@code special_tokens}, or whose single-sequence template uses sequence {@code B}. Applied to
+     * {@code Sequence} post-processors recursively. Other shapes are left to the library, which reports them as
+     * errors.
+     */
+    static void checkPostProcessor(JsonNode pp, Path tj, String where) throws TokenizerException {
+        if (!pp.isObject()) {
+            return;
+        }
+        String type = pp.path("type").asText("");
+        if (type.equals("Sequence")) {
+            int i = 0;
+            for (JsonNode p : pp.path("processors")) {
+                checkPostProcessor(p, tj, where + ".processors[" + i++ + "]");
+            }
+            return;
+        }
+        if (!type.equals("TemplateProcessing")) {
+            return;
+        }
+        JsonNode special = pp.path("special_tokens");
+        for (String template : new String[] {"single", "pair"}) {
+            for (JsonNode piece : pp.path(template)) {
+                JsonNode st = piece.path("SpecialToken");
+                if (st.isObject() && st.path("id").isTextual() && !special.has(st.get("id").asText())) {
+                    throw new TokenizerException(tj, where + "." + template + " uses special token '"
+                            + st.get("id").asText() + "', which its special_tokens do not define");
+                }
+                if (template.equals("single") && piece.path("Sequence").path("id").asText("").equals("B")) {
+                    throw new TokenizerException(tj, where + ".single uses sequence B, which a single text does "
+                            + "not have");
+                }
+            }
+        }
     }
 
     private static String tokenName(JsonNode n) {

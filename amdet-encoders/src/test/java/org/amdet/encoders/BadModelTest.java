@@ -272,6 +272,74 @@ class BadModelTest {
         rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), "must be an object with a 'model' section");
     }
 
+    /**
+     * tokenizer.json post-processors that the Rust tokenizers library loads but panics on when encoding, aborting the
+     * JVM (found by fuzzing: TextTokenizerFuzzTest, crash-4ba10766…): refused at load with a TokenizerException.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"missing-special-token", "single-uses-sequence-B", "nested-in-sequence"})
+    void tokenizerTemplatesThatWouldCrashTheJvmAreRefused(String defect) throws IOException {
+        Path m = copyClipTiny();
+        com.fasterxml.jackson.databind.node.ObjectNode tj = (com.fasterxml.jackson.databind.node.ObjectNode)
+                HfConfig.JSON.readTree(m.resolve("tokenizer.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode template = (com.fasterxml.jackson.databind.node.ObjectNode)
+                HfConfig.JSON.readTree("{\"type\": \"TemplateProcessing\", \"single\": [{\"SpecialToken\": "
+                        + "{\"id\": \"<|startoftext|>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}], "
+                        + "\"pair\": [{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"B\", "
+                        + "\"type_id\": 1}}], \"special_tokens\": {\"<|startoftext|>\": {\"id\": \"<|startoftext|>\", "
+                        + "\"ids\": [0], \"tokens\": [\"<|startoftext|>\"]}}}");
+        String says;
+        switch (defect) {
+            case "missing-special-token" -> {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) template.get("single").get(0).get("SpecialToken"))
+                        .put("id", "<|startoftex$|>");
+                tj.set("post_processor", template);
+                says = "post_processor.single uses special token '<|startoftex$|>', which its special_tokens do not "
+                        + "define";
+            }
+            case "single-uses-sequence-B" -> {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) template.get("single"))
+                        .add(template.get("pair").get(1));
+                tj.set("post_processor", template);
+                says = "post_processor.single uses sequence B";
+            }
+            default -> {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) template.get("single").get(0).get("SpecialToken"))
+                        .put("id", "<missing>");
+                tj.putObject("post_processor").put("type", "Sequence").putArray("processors")
+                        .add(HfConfig.JSON.createObjectNode().put("type", "ByteLevel")).add(template);
+                says = "post_processor.processors[1].single uses special token '<missing>'";
+            }
+        }
+        Files.writeString(m.resolve("tokenizer.json"), tj.toString());
+        rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), says);
+    }
+
+    @Test
+    void tokenizerTemplateWithAllSpecialTokensDefinedStillLoads() throws Exception {
+        Path m = copyClipTiny();
+        com.fasterxml.jackson.databind.node.ObjectNode tj = (com.fasterxml.jackson.databind.node.ObjectNode)
+                HfConfig.JSON.readTree(m.resolve("tokenizer.json").toFile());
+        tj.set("post_processor", HfConfig.JSON.readTree("{\"type\": \"TemplateProcessing\", \"single\": "
+                + "[{\"SpecialToken\": {\"id\": \"<|startoftext|>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", "
+                + "\"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"<|endoftext|>\", \"type_id\": 0}}], \"pair\": "
+                + "[{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}], "
+                + "\"special_tokens\": {\"<|startoftext|>\": {\"id\": \"<|startoftext|>\", \"ids\": [0], \"tokens\": "
+                + "[\"<|startoftext|>\"]}, \"<|endoftext|>\": {\"id\": \"<|endoftext|>\", \"ids\": [1], \"tokens\": "
+                + "[\"<|endoftext|>\"]}}}"));
+        Files.writeString(m.resolve("tokenizer.json"), tj.toString());
+        Encoding reference;
+        try (TextEncoder enc = Encoders.load(TestData.hf("clip-tiny"))) {
+            reference = enc.encode(PROMPTS);
+        }
+        try (TextEncoder enc = Encoders.load(m)) {
+            Encoding e = enc.encode(PROMPTS);
+            for (int i = 0; i < PROMPTS.size(); i++) {
+                assertArrayEquals(reference.inputIds()[i], e.inputIds()[i], "same ids as the RobertaProcessing original");
+            }
+        }
+    }
+
     // ---- sharded checkpoints -------------------------------------------------------------------------------------
 
     private static void writeIndex(Path model, Map<String, String> weightMap) throws IOException {
