@@ -121,25 +121,20 @@ public final class TextTokenizer implements AutoCloseable {
     /**
      * Rejects post-processor templates that the Rust {@code tokenizers} library (0.21) accepts when loading but that
      * make it panic when encoding — which aborts the whole JVM, since the panic cannot unwind through JNI (found by
-     * fuzzing, see TextTokenizerFuzzTest): a {@code TemplateProcessing} whose template names a special token missing
-     * from its {@code special_tokens}, or whose single-sequence template uses sequence {@code B}. Applied to
-     * {@code Sequence} post-processors recursively. Other shapes are left to the library, which reports them as
+     * fuzzing, see TextTokenizerFuzzTest): a template that names a special token missing from its
+     * {@code special_tokens}, or a single-sequence template that uses sequence {@code B}. The library picks the
+     * post-processor variant by the shape of the JSON, not by its {@code type} (a misspelt type still loads as a
+     * template), so every object with a {@code single} or {@code pair} template is checked, and every
+     * {@code processors} list is searched recursively. Other shapes are left to the library, which reports them as
      * errors.
      */
     static void checkPostProcessor(JsonNode pp, Path tj, String where) throws TokenizerException {
         if (!pp.isObject()) {
             return;
         }
-        String type = pp.path("type").asText("");
-        if (type.equals("Sequence")) {
-            int i = 0;
-            for (JsonNode p : pp.path("processors")) {
-                checkPostProcessor(p, tj, where + ".processors[" + i++ + "]");
-            }
-            return;
-        }
-        if (!type.equals("TemplateProcessing")) {
-            return;
+        int i = 0;
+        for (JsonNode p : pp.path("processors")) {
+            checkPostProcessor(p, tj, where + ".processors[" + i++ + "]");
         }
         JsonNode special = pp.path("special_tokens");
         for (String template : new String[] {"single", "pair"}) {

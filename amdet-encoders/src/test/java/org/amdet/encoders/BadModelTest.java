@@ -274,10 +274,12 @@ class BadModelTest {
 
     /**
      * tokenizer.json post-processors that the Rust tokenizers library loads but panics on when encoding, aborting the
-     * JVM (found by fuzzing: TextTokenizerFuzzTest, crash-4ba10766…): refused at load with a TokenizerException.
+     * JVM (found by fuzzing: TextTokenizerFuzzTest, crash-4ba10766… and crash-6dd2b489…): refused at load with a
+     * TokenizerException.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"missing-special-token", "single-uses-sequence-B", "nested-in-sequence"})
+    @ValueSource(strings = {"missing-special-token", "single-uses-sequence-B", "nested-in-sequence",
+            "misspelt-type"})
     void tokenizerTemplatesThatWouldCrashTheJvmAreRefused(String defect) throws IOException {
         Path m = copyClipTiny();
         com.fasterxml.jackson.databind.node.ObjectNode tj = (com.fasterxml.jackson.databind.node.ObjectNode)
@@ -300,6 +302,14 @@ class BadModelTest {
             case "single-uses-sequence-B" -> {
                 ((com.fasterxml.jackson.databind.node.ArrayNode) template.get("single"))
                         .add(template.get("pair").get(1));
+                tj.set("post_processor", template);
+                says = "post_processor.single uses sequence B";
+            }
+            case "misspelt-type" -> {
+                // the library matches post-processors by shape: this still loads as a TemplateProcessing
+                ((com.fasterxml.jackson.databind.node.ArrayNode) template.get("single"))
+                        .add(template.get("pair").get(1));
+                template.put("type", "TemplateProcesnisg");
                 tj.set("post_processor", template);
                 says = "post_processor.single uses sequence B";
             }
