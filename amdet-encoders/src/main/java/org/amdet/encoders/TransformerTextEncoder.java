@@ -194,6 +194,19 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                                 + " NaN or infinite value(s): the weights are corrupt");
                     }
                     Tensor dst = src.to(device, dtype, false, true, null);
+                    if (dtype != ScalarType.Float && Torch.item(torch.isfinite(dst).all()) == 0) {
+                        throw new org.amdet.UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
+                                + "values beyond the range of " + options.precision().label() + " (largest magnitude "
+                                + Torch.item(src.abs().max()) + "): they would become infinite; load the model in "
+                                + "fp32" + (options.precision() == org.amdet.Precision.FP16 ? " or bf16" : ""));
+                    }
+                    if (e.getKey().equals("embeddings.token_embedding.weight") && r.shape()[0] > 1
+                            && Torch.item(dst.sub(dst.narrow(0, 0, 1)).abs().max()) == 0) {
+                        throw new MalformedModelException(r.file(), "tensor '" + r.name() + "': all "
+                                + r.shape()[0] + " token embeddings are identical (e.g. all zero), so every prompt "
+                                + "reaches the transformer as the same input: the model is degenerate and cannot be "
+                                + "scanned");
+                    }
                     dst.retainReference();
                     weights.put(e.getKey(), dst);
                 }
