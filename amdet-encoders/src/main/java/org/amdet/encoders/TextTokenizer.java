@@ -55,6 +55,10 @@ public final class TextTokenizer implements AutoCloseable {
             throws ModelLoadException {
         Path tj = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(tj)) {
+            String why = Checkpoint.notARegularFile(tj);
+            if (why != null) {
+                throw new TokenizerException(tj, why);
+            }
             if (Files.exists(folder.resolve("vocab.json")) && Files.exists(folder.resolve("merges.txt"))) {
                 throw new TokenizerException(folder, "only vocab.json + merges.txt found (Stable Diffusion "
                         + "tokenizer/ layout): amdet needs the full pipeline in tokenizer.json, e.g. the tokenizer.json "
@@ -86,6 +90,8 @@ public final class TextTokenizer implements AutoCloseable {
         Path tc = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(tc)) {
             tcfg = HfConfig.readJson(tc);
+        } else if (Checkpoint.notARegularFile(tc) != null) {
+            throw new TokenizerException(tc, Checkpoint.notARegularFile(tc));
         }
         String padToken = tokenName(tcfg == null ? null : tcfg.get("pad_token"));
         long padId;
