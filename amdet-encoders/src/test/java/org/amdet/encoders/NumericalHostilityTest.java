@@ -39,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * typed error that names the broken model or a verdict with a warning — never a report holding NaN.
  */
 class NumericalHostilityTest {
-    /** Small and fast: 40 prompts, one epoch, a 5×5 evidence landscape (its statistics are part of the report). */
+    /** Small and fast: 40 prompts, one epoch, 5×5 landscapes (their statistics are part of the report). */
     static final DetectorConfig TINY = DetectorConfig.builder().optShadowSize(40).optEpochs(1).optHashFiles(false)
-            .optEvidenceLandscapeSize(5).build();
+            .optEvidenceLandscapeSize(5).optLandscapeSize(5).build();
 
     @TempDir
     Path tmp;
