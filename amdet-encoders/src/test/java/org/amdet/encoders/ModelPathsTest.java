@@ -152,6 +152,15 @@ class ModelPathsTest {
                 && e.getMessage().contains("is not a regular file"), e.getMessage());
     }
 
+    @Test
+    void pickleCheckpointOfAHuggingFaceFolderIsNeverLoaded() throws Exception {
+        Path m = linkedModel();
+        Files.move(m.resolve("model.safetensors"), m.resolve("pytorch_model.bin"));
+        ModelLoadException e = loadFails(m);
+        assertEquals(org.amdet.UnsupportedModelException.class, e.getClass(), e::toString);
+        assertTrue(e.getMessage().contains("pickle checkpoints (pytorch_model.bin) are not loaded"), e.getMessage());
+    }
+
     /** A folder whose only *.pt is a FIFO: not taken for a LongCLIP checkpoint (opening it would block). */
     @Test
     void fifoNamedPtIsNotOpened() throws Exception {
