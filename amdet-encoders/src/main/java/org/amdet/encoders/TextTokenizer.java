@@ -1,6 +1,5 @@
 package org.amdet.encoders;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.amdet.ModelLoadException;
@@ -121,8 +120,21 @@ public final class TextTokenizer implements AutoCloseable {
             throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
                     + e.getMessage(), e);
         }
+        for (int i = 0; i < PROBES.size(); i++) {
+            try {
+                encodeOne(tok, PROBES.get(i), tj, i);
+            } catch (IllegalArgumentException e) {
+                tok.close();
+                throw new TokenizerException(tj, "tokenizer.json cannot encode ordinary text: "
+                        + e.getCause().getMessage() + " (on '" + PROBES.get(i) + "')", e.getCause());
+            }
+        }
         return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"), sha256(bytes));
     }
+
+    /** Text every tokenizer must encode: a tokenizer that cannot (e.g. no unknown token) is refused at load. */
+    static final List<String> PROBES = List.of("a photo of a cat", "", "zzzz a man with glasses, 1969!",
+            "ÄÖÜ ß 日本語 \uD83D\uDE00 <|endoftext|> [UNK] </s>");
 
     /**
      * Rejects post-processor templates that the Rust {@code tokenizers} library (0.21) accepts when loading but that
@@ -199,15 +211,30 @@ public final class TextTokenizer implements AutoCloseable {
         return t.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Token ids [B][L] of the prompts. */
+    /**
+     * Token ids [B][L] of the prompts, encoded one at a time: DJL's {@code batchEncode} unwraps the Rust library's
+     * result, so a tokenizer error (e.g. an unknown word and an {@code unk_token} missing from the vocabulary) panics
+     * and aborts the JVM, while its single {@code encode} turns the error into an exception (found by fuzzing).
+     *
+     * @throws IllegalArgumentException when the tokenizer cannot encode a prompt (naming the tokenizer and prompt)
+     */
     public long[][] encode(List<String> prompts) {
-        List<String> texts = canonicalise ? prompts.stream().map(TextTokenizer::canonicalise).toList() : prompts;
-        Encoding[] enc = tokenizer.batchEncode(texts);
-        long[][] out = new long[enc.length][];
-        for (int i = 0; i < enc.length; i++) {
-            out[i] = fit(enc[i].getIds());
+        long[][] out = new long[prompts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            String text = canonicalise ? canonicalise(prompts.get(i)) : prompts.get(i);
+            out[i] = fit(encodeOne(tokenizer, text, file, i));
         }
         return out;
+    }
+
+    private static long[] encodeOne(HuggingFaceTokenizer tokenizer, String text, Path file, int index) {
+        try {
+            return tokenizer.encode(text).getIds();
+        } catch (RuntimeException e) {
+            String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
+            throw new IllegalArgumentException("tokenizer " + file + " cannot encode prompt " + index + " ('" + shown
+                    + "'): " + e.getMessage(), e);
+        }
     }
 
     private long[] fit(long[] ids) {

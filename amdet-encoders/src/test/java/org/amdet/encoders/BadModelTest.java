@@ -325,6 +325,22 @@ class BadModelTest {
         rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), says);
     }
 
+    /**
+     * A WordLevel tokenizer whose unk_token is not in its vocabulary fails on any unknown word; through DJL's batch
+     * encoding that error was a Rust panic that aborted the JVM (found by fuzzing: crash-2c4706a4…). Now prompts are
+     * encoded one at a time (errors become exceptions) and such a tokenizer is refused at load.
+     */
+    @Test
+    void tokenizerThatCannotEncodeOrdinaryTextIsRefusedAtLoad() throws IOException {
+        Path m = copyClipTiny();
+        Files.writeString(m.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"added_tokens\": [], \"normalizer\": "
+                + "null, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"post_processor\": null, \"decoder\": null, "
+                + "\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"<|endoftext|>\": 0, \"a\": 1, \"cat\": 2}, "
+                + "\"unk_token\": \"[UNK]\"}}");
+        rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), "cannot encode ordinary text",
+                "(on 'a photo of a cat')");
+    }
+
     @Test
     void tokenizerTemplateWithAllSpecialTokensDefinedStillLoads() throws Exception {
         Path m = copyClipTiny();
