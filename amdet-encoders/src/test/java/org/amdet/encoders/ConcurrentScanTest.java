@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * embedding, target feature, test statistics, landscape, verdict) that the same scans give one after the other.
  */
 class ConcurrentScanTest {
-    static final DetectorConfig CFG = DetectorConfig.builder().optShadowSize(40).optEpochs(1).optHashFiles(false)
+    static final DetectorConfig CFG = DetectorConfig.builder().optShadowSize(20).optEpochs(1).optHashFiles(false)
             .optEvidenceLandscapeSize(5).optLandscapeSize(5).build();
 
     static ScanReport scan(TextEncoder suspect, TextEncoder anchor, long seed) {

@@ -39,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * typed error that names the broken model or a verdict with a warning — never a report holding NaN.
  */
 class NumericalHostilityTest {
-    /** Small and fast: 40 prompts, one epoch, 5×5 landscapes (their statistics are part of the report). */
-    static final DetectorConfig TINY = DetectorConfig.builder().optShadowSize(40).optEpochs(1).optHashFiles(false)
+    /** Small and fast: 20 prompts, one epoch, 5×5 landscapes (their statistics are part of the report). */
+    static final DetectorConfig TINY = DetectorConfig.builder().optShadowSize(20).optEpochs(1).optHashFiles(false)
             .optEvidenceLandscapeSize(5).optLandscapeSize(5).build();
 
     @TempDir

@@ -74,7 +74,7 @@ class ZooSoakTest {
 
     @Test
     void twoRoundsOverThreeModelsKeepNativeMemoryFlat() throws Exception {
-        DetectorConfig cfg = DetectorConfig.builder().optShadowSize(40).optEpochs(1).optHashFiles(false)
+        DetectorConfig cfg = DetectorConfig.builder().optShadowSize(20).optEpochs(1).optHashFiles(false)
                 .optEvidenceLandscapeSize(5).optLandscapeSize(5).build();
         assertFlat(rounds(2, ZOO.subList(0, 3), cfg), 1, 64);
     }
