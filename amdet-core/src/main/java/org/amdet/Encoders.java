@@ -47,6 +47,11 @@ public final class Encoders {
             Optional<Double> s = f.recognises(source);
             s.ifPresent(v -> matches.add(new Match(f, v)));
         }
+        if (matches.isEmpty() && Files.isDirectory(source) && Files.isSymbolicLink(source.resolve("config.json"))
+                && !Files.exists(source.resolve("config.json"))) {
+            throw new ModelLoadException(source.resolve("config.json"), "is a symbolic link that leads to no file "
+                    + "(dangling, or a loop of links)");
+        }
         if (matches.isEmpty() && Files.isDirectory(source) && !Files.exists(source.resolve("config.json"))) {
             throw new ModelLoadException(source, "missing config.json: expected a Hugging Face model folder "
                     + "(config.json, model.safetensors, tokenizer.json) or a folder with one LongCLIP .pt checkpoint");

@@ -70,6 +70,12 @@ public final class Checkpoint implements AutoCloseable {
                 throw new UnsupportedModelException(folder.resolve("pytorch_model.bin"), "pickle checkpoints "
                         + "(pytorch_model.bin) are not loaded; convert the model to safetensors");
             } else {
+                for (Path p : List.of(single, index)) {
+                    String why = notARegularFile(p);
+                    if (why != null) {
+                        throw new ModelLoadException(p, why);
+                    }
+                }
                 throw new ModelLoadException(folder, "no model.safetensors or model.safetensors.index.json found");
             }
         } catch (ModelLoadException e) {
@@ -108,6 +114,10 @@ public final class Checkpoint implements AutoCloseable {
                 if (!p.toRealPath().startsWith(base)) {
                     throw new MalformedModelException(index, "shard '" + shard + "' resolves outside the model folder");
                 }
+                if (!Files.isRegularFile(p)) {
+                    // a FIFO or device would block or never end when read
+                    throw new MalformedModelException(index, "shard '" + shard + "' is not a regular file");
+                }
             } catch (MalformedModelException ex) {
                 throw ex;
             } catch (IOException ex) {
@@ -116,6 +126,30 @@ public final class Checkpoint implements AutoCloseable {
             out.put(e.getKey(), shard);
         }
         return out;
+    }
+
+    /**
+     * Why {@code p}, which is not a regular file, cannot be read — a dangling symbolic link (or a loop of links), a
+     * folder, a FIFO or a device — or null when nothing is there at all. Symbolic links to regular files are
+     * followed wherever they point: a user may keep a model's files in a cache.
+     */
+    static String notARegularFile(Path p) {
+        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+            String target;
+            try {
+                target = " to " + Files.readSymbolicLink(p);
+            } catch (IOException | UnsupportedOperationException e) {
+                target = "";
+            }
+            return "is a symbolic link" + target + " that leads to no file (dangling, or a loop of links)";
+        }
+        if (Files.isDirectory(p)) {
+            return "is a folder, expected a file";
+        }
+        if (Files.exists(p) && !Files.isRegularFile(p)) {
+            return "is not a regular file (a FIFO, socket or device is never read)";
+        }
+        return null;
     }
 
     /** All tensors by name. */

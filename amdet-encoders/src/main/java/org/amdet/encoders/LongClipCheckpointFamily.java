@@ -52,7 +52,9 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
         }
         if (Files.isDirectory(source) && !Checkpoint.present(source)) {
             try (Stream<Path> s = Files.list(source)) {
-                List<Path> pts = s.filter(p -> p.getFileName().toString().endsWith(".pt")).toList();
+                // regular files only: opening a FIFO named *.pt would block until someone writes to it
+                List<Path> pts = s.filter(p -> p.getFileName().toString().endsWith(".pt") && Files.isRegularFile(p))
+                        .toList();
                 return pts.size() == 1 ? Optional.of(pts.get(0)) : Optional.empty();
             } catch (IOException e) {
                 return Optional.empty();

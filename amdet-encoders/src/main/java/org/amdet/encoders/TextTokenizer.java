@@ -1,6 +1,5 @@
 package org.amdet.encoders;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.amdet.ModelLoadException;
@@ -55,6 +54,10 @@ public final class TextTokenizer implements AutoCloseable {
             throws ModelLoadException {
         Path tj = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(tj)) {
+            String why = Checkpoint.notARegularFile(tj);
+            if (why != null) {
+                throw new TokenizerException(tj, why);
+            }
             if (Files.exists(folder.resolve("vocab.json")) && Files.exists(folder.resolve("merges.txt"))) {
                 throw new TokenizerException(folder, "only vocab.json + merges.txt found (Stable Diffusion "
                         + "tokenizer/ layout): amdet needs the full pipeline in tokenizer.json, e.g. the tokenizer.json "
@@ -81,10 +84,13 @@ public final class TextTokenizer implements AutoCloseable {
         if (json == null || !json.isObject() || !json.path("model").isObject()) {
             throw new TokenizerException(tj, "tokenizer.json must be an object with a 'model' section");
         }
+        checkPostProcessor(json.path("post_processor"), tj, "post_processor");
         JsonNode tcfg = null;
         Path tc = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(tc)) {
             tcfg = HfConfig.readJson(tc);
+        } else if (Checkpoint.notARegularFile(tc) != null) {
+            throw new TokenizerException(tc, Checkpoint.notARegularFile(tc));
         }
         String padToken = tokenName(tcfg == null ? null : tcfg.get("pad_token"));
         long padId;
@@ -114,7 +120,54 @@ public final class TextTokenizer implements AutoCloseable {
             throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
                     + e.getMessage(), e);
         }
+        for (int i = 0; i < PROBES.size(); i++) {
+            try {
+                encodeOne(tok, PROBES.get(i), tj, i);
+            } catch (IllegalArgumentException e) {
+                tok.close();
+                throw new TokenizerException(tj, "tokenizer.json cannot encode ordinary text: "
+                        + e.getCause().getMessage() + " (on '" + PROBES.get(i) + "')", e.getCause());
+            }
+        }
         return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"), sha256(bytes));
+    }
+
+    /** Text every tokenizer must encode: a tokenizer that cannot (e.g. no unknown token) is refused at load. */
+    static final List<String> PROBES = List.of("a photo of a cat", "", "zzzz a man with glasses, 1969!",
+            "ÄÖÜ ß 日本語 \uD83D\uDE00 <|endoftext|> [UNK] </s>");
+
+    /**
+     * Rejects post-processor templates that the Rust {@code tokenizers} library (0.21) accepts when loading but that
+     * make it panic when encoding — which aborts the whole JVM, since the panic cannot unwind through JNI (found by
+     * fuzzing, see TextTokenizerFuzzTest): a template that names a special token missing from its
+     * {@code special_tokens}, or a single-sequence template that uses sequence {@code B}. The library picks the
+     * post-processor variant by the shape of the JSON, not by its {@code type} (a misspelt type still loads as a
+     * template), so every object with a {@code single} or {@code pair} template is checked, and every
+     * {@code processors} list is searched recursively. Other shapes are left to the library, which reports them as
+     * errors.
+     */
+    static void checkPostProcessor(JsonNode pp, Path tj, String where) throws TokenizerException {
+        if (!pp.isObject()) {
+            return;
+        }
+        int i = 0;
+        for (JsonNode p : pp.path("processors")) {
+            checkPostProcessor(p, tj, where + ".processors[" + i++ + "]");
+        }
+        JsonNode special = pp.path("special_tokens");
+        for (String template : new String[] {"single", "pair"}) {
+            for (JsonNode piece : pp.path(template)) {
+                JsonNode st = piece.path("SpecialToken");
+                if (st.isObject() && st.path("id").isTextual() && !special.has(st.get("id").asText())) {
+                    throw new TokenizerException(tj, where + "." + template + " uses special token '"
+                            + st.get("id").asText() + "', which its special_tokens do not define");
+                }
+                if (template.equals("single") && piece.path("Sequence").path("id").asText("").equals("B")) {
+                    throw new TokenizerException(tj, where + ".single uses sequence B, which a single text does "
+                            + "not have");
+                }
+            }
+        }
     }
 
     private static String tokenName(JsonNode n) {
@@ -158,15 +211,30 @@ public final class TextTokenizer implements AutoCloseable {
         return t.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Token ids [B][L] of the prompts. */
+    /**
+     * Token ids [B][L] of the prompts, encoded one at a time: DJL's {@code batchEncode} unwraps the Rust library's
+     * result, so a tokenizer error (e.g. an unknown word and an {@code unk_token} missing from the vocabulary) panics
+     * and aborts the JVM, while its single {@code encode} turns the error into an exception (found by fuzzing).
+     *
+     * @throws IllegalArgumentException when the tokenizer cannot encode a prompt (naming the tokenizer and prompt)
+     */
     public long[][] encode(List<String> prompts) {
-        List<String> texts = canonicalise ? prompts.stream().map(TextTokenizer::canonicalise).toList() : prompts;
-        Encoding[] enc = tokenizer.batchEncode(texts);
-        long[][] out = new long[enc.length][];
-        for (int i = 0; i < enc.length; i++) {
-            out[i] = fit(enc[i].getIds());
+        long[][] out = new long[prompts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            String text = canonicalise ? canonicalise(prompts.get(i)) : prompts.get(i);
+            out[i] = fit(encodeOne(tokenizer, text, file, i));
         }
         return out;
+    }
+
+    private static long[] encodeOne(HuggingFaceTokenizer tokenizer, String text, Path file, int index) {
+        try {
+            return tokenizer.encode(text).getIds();
+        } catch (RuntimeException e) {
+            String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
+            throw new IllegalArgumentException("tokenizer " + file + " cannot encode prompt " + index + " ('" + shown
+                    + "'): " + e.getMessage(), e);
+        }
     }
 
     private long[] fit(long[] ids) {

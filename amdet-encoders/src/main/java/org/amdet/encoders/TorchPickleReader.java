@@ -114,6 +114,9 @@ public final class TorchPickleReader {
             Map<String, RawTensor> out = new LinkedHashMap<>();
             Map<String, byte[]> storages = new HashMap<>();
             Map<String, StorageRef> refs = new HashMap<>();
+            // first pass: the records agree with each other, and what reading them will allocate fits in memory
+            long storageBytes = 0;
+            long tensorBytes = 0;
             for (Map.Entry<?, ?> e : dict.entrySet()) {
                 if (!(e.getKey() instanceof String name)) {
                     throw new MalformedModelException(file, "state dict key " + e.getKey() + " is not a string");
@@ -126,6 +129,21 @@ public final class TorchPickleReader {
                     throw new MalformedModelException(file, "storage '" + t.storage().key() + "' is declared as "
                             + known.numel() + " × " + known.dtype() + " by one record and " + t.storage().numel()
                             + " × " + t.storage().dtype() + " by another (tensor '" + name + "')");
+                }
+                long es = t.storage().dtype().size();
+                if (known == null) {
+                    storageBytes = MemoryBudget.add(storageBytes, MemoryBudget.times(t.storage().numel(), es));
+                }
+                tensorBytes = MemoryBudget.add(tensorBytes, MemoryBudget.times(checkedNumel(name, t, file), es));
+            }
+            MemoryBudget.requireHeap(file, storageBytes, "the tensor storages it declares");
+            MemoryBudget.requireDirect(file, tensorBytes, "the tensors it declares");
+            MemoryBudget.requirePhysical(file, MemoryBudget.add(storageBytes, tensorBytes), "the tensor storages "
+                    + "and tensors it declares");
+            for (Map.Entry<?, ?> e : dict.entrySet()) {
+                String name = (String) e.getKey();
+                if (!(e.getValue() instanceof TensorRef t)) {
+                    continue;
                 }
                 byte[] data = storages.get(t.storage().key());
                 if (data == null) {
@@ -187,9 +205,8 @@ public final class TorchPickleReader {
         }
     }
 
-    private static RawTensor materialise(String name, TensorRef t, byte[] data, Path file)
-            throws MalformedModelException {
-        int es = t.storage().dtype().size();
+    /** The element count of a tensor record, after checking that its view stays inside its storage. */
+    private static long checkedNumel(String name, TensorRef t, Path file) throws MalformedModelException {
         long numel = 1;
         for (long s : t.shape()) {
             if (s < 0) {
@@ -218,6 +235,13 @@ public final class TorchPickleReader {
             throw new MalformedModelException(file, "tensor '" + name + "' reaches element " + maxIndex
                     + " of a storage of " + t.storage().numel());
         }
+        return numel;
+    }
+
+    private static RawTensor materialise(String name, TensorRef t, byte[] data, Path file)
+            throws MalformedModelException {
+        int es = t.storage().dtype().size();
+        long numel = checkedNumel(name, t, file);
         ByteBuffer out = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(numel, es)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         long[] idx = new long[t.shape().length];

@@ -159,40 +159,57 @@ final class TransformerTextEncoder implements TorchTextEncoder {
     }
 
     /**
-     * Builds an encoder from canonical weights: checks every expected tensor's presence, dtype and shape, rejects
-     * non-finite values, and copies the weights to the device in the compute dtype.
+     * Builds an encoder from canonical weights: refuses weights that would not fit in the available physical memory
+     * ({@link MemoryBudget}) before allocating anything, checks every expected tensor's presence, dtype and shape,
+     * rejects non-finite values, and copies the weights to the device in the compute dtype.
      */
     static TransformerTextEncoder create(TextModelConfig cfg, Map<String, RawTensor> t, TextTokenizer tokenizer,
                                          Path source, EncoderOptions options) throws ModelLoadException {
+        Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
+                !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
+        requireMemory(expected, t, source, options);
         Torch.init();
         Device device = Torch.device(options.device());
         ScalarType dtype = Torch.scalarType(options.precision());
-        Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
-                !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
         int d = cfg.hiddenSize();
         Map<String, Tensor> weights = new HashMap<>();
         String stored = null;
-        try (PointerScope scope = new PointerScope()) {
+        try {
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
-                RawTensor r = require(t, e.getKey(), source);
-                if (!Arrays.equals(r.shape(), e.getValue())) {
-                    throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' has shape "
-                            + Arrays.toString(r.shape()) + ", expected " + Arrays.toString(e.getValue()));
+                try (PointerScope scope = new PointerScope()) {
+                    RawTensor r = require(t, e.getKey(), source);
+                    if (!Arrays.equals(r.shape(), e.getValue())) {
+                        throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' has shape "
+                                + Arrays.toString(r.shape()) + ", expected " + Arrays.toString(e.getValue()));
+                    }
+                    if (!r.dtype().isFloatingPoint()) {
+                        throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' is " + r.dtype()
+                                + ", expected a floating-point dtype");
+                    }
+                    stored = stored == null ? r.dtype().name() : stored;
+                    Tensor src = Torch.view(r.data(), r.dtype(), r.shape());
+                    if (Torch.item(torch.isfinite(src).all()) == 0) {
+                        long bad = (long) Torch.item(torch.isfinite(src).logical_not().sum());
+                        throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' holds " + bad
+                                + " NaN or infinite value(s): the weights are corrupt");
+                    }
+                    Tensor dst = src.to(device, dtype, false, true, null);
+                    if (dtype != ScalarType.Float && Torch.item(torch.isfinite(dst).all()) == 0) {
+                        throw new org.amdet.UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
+                                + "values beyond the range of " + options.precision().label() + " (largest magnitude "
+                                + Torch.item(src.abs().max()) + "): they would become infinite; load the model in "
+                                + "fp32" + (options.precision() == org.amdet.Precision.FP16 ? " or bf16" : ""));
+                    }
+                    if (e.getKey().equals("embeddings.token_embedding.weight") && r.shape()[0] > 1
+                            && Torch.item(dst.sub(dst.narrow(0, 0, 1)).abs().max()) == 0) {
+                        throw new MalformedModelException(r.file(), "tensor '" + r.name() + "': all "
+                                + r.shape()[0] + " token embeddings are identical (e.g. all zero), so every prompt "
+                                + "reaches the transformer as the same input: the model is degenerate and cannot be "
+                                + "scanned");
+                    }
+                    dst.retainReference();
+                    weights.put(e.getKey(), dst);
                 }
-                if (!r.dtype().isFloatingPoint()) {
-                    throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' is " + r.dtype()
-                            + ", expected a floating-point dtype");
-                }
-                stored = stored == null ? r.dtype().name() : stored;
-                Tensor src = Torch.view(r.data(), r.dtype(), r.shape());
-                if (Torch.item(torch.isfinite(src).all()) == 0) {
-                    long bad = (long) Torch.item(torch.isfinite(src).logical_not().sum());
-                    throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' holds " + bad
-                            + " NaN or infinite value(s): the weights are corrupt");
-                }
-                Tensor dst = src.to(device, dtype, false, true, null);
-                dst.retainReference();
-                weights.put(e.getKey(), dst);
             }
         } catch (ModelLoadException | RuntimeException e) {
             weights.values().forEach(Tensor::releaseReference);
@@ -240,6 +257,27 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                 ? cfg.projectionDim() : d, cfg.projectionDim() > 0, cfg.causal(), "F32", options.device(),
                 options.precision(), tokenizer.digest());
         return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
+    }
+
+    /**
+     * Refuses the model when its weights, converted to the compute precision (plus the largest one-byte-per-element
+     * finiteness mask), exceed the available physical memory. Uses the declared shapes only: nothing is read.
+     */
+    static void requireMemory(Map<String, long[]> expected, Map<String, RawTensor> t, Path source,
+                              EncoderOptions options) throws ModelLoadException {
+        long elements = 0;
+        long largest = 0;
+        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+            RawTensor r = t.get(e.getKey());
+            long n = r == null ? 0 : r.numel() < 0 ? Long.MAX_VALUE : r.numel();
+            elements = MemoryBudget.add(elements, n);
+            largest = Math.max(largest, n);
+        }
+        long needed = MemoryBudget.add(MemoryBudget.times(elements,
+                MemoryBudget.bytesPerElement(options.precision())), largest);
+        RawTensor first = t.get("embeddings.token_embedding.weight");
+        MemoryBudget.requirePhysical(first != null ? first.file() : source, needed, "its " + elements
+                + " weights in " + options.precision().label());
     }
 
     private static RawTensor require(Map<String, RawTensor> t, String name, Path file) throws MalformedModelException {

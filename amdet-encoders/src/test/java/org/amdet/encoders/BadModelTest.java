@@ -272,6 +272,100 @@ class BadModelTest {
         rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), "must be an object with a 'model' section");
     }
 
+    /**
+     * tokenizer.json post-processors that the Rust tokenizers library loads but panics on when encoding, aborting the
+     * JVM (found by fuzzing: TextTokenizerFuzzTest, crash-4ba10766… and crash-6dd2b489…): refused at load with a
+     * TokenizerException.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"missing-special-token", "single-uses-sequence-B", "nested-in-sequence",
+            "misspelt-type"})
+    void tokenizerTemplatesThatWouldCrashTheJvmAreRefused(String defect) throws IOException {
+        Path m = copyClipTiny();
+        com.fasterxml.jackson.databind.node.ObjectNode tj = (com.fasterxml.jackson.databind.node.ObjectNode)
+                HfConfig.JSON.readTree(m.resolve("tokenizer.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode template = (com.fasterxml.jackson.databind.node.ObjectNode)
+                HfConfig.JSON.readTree("{\"type\": \"TemplateProcessing\", \"single\": [{\"SpecialToken\": "
+                        + "{\"id\": \"<|startoftext|>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}], "
+                        + "\"pair\": [{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"B\", "
+                        + "\"type_id\": 1}}], \"special_tokens\": {\"<|startoftext|>\": {\"id\": \"<|startoftext|>\", "
+                        + "\"ids\": [0], \"tokens\": [\"<|startoftext|>\"]}}}");
+        String says;
+        switch (defect) {
+            case "missing-special-token" -> {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) template.get("single").get(0).get("SpecialToken"))
+                        .put("id", "<|startoftex$|>");
+                tj.set("post_processor", template);
+                says = "post_processor.single uses special token '<|startoftex$|>', which its special_tokens do not "
+                        + "define";
+            }
+            case "single-uses-sequence-B" -> {
+                ((com.fasterxml.jackson.databind.node.ArrayNode) template.get("single"))
+                        .add(template.get("pair").get(1));
+                tj.set("post_processor", template);
+                says = "post_processor.single uses sequence B";
+            }
+            case "misspelt-type" -> {
+                // the library matches post-processors by shape: this still loads as a TemplateProcessing
+                ((com.fasterxml.jackson.databind.node.ArrayNode) template.get("single"))
+                        .add(template.get("pair").get(1));
+                template.put("type", "TemplateProcesnisg");
+                tj.set("post_processor", template);
+                says = "post_processor.single uses sequence B";
+            }
+            default -> {
+                ((com.fasterxml.jackson.databind.node.ObjectNode) template.get("single").get(0).get("SpecialToken"))
+                        .put("id", "<missing>");
+                tj.putObject("post_processor").put("type", "Sequence").putArray("processors")
+                        .add(HfConfig.JSON.createObjectNode().put("type", "ByteLevel")).add(template);
+                says = "post_processor.processors[1].single uses special token '<missing>'";
+            }
+        }
+        Files.writeString(m.resolve("tokenizer.json"), tj.toString());
+        rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), says);
+    }
+
+    /**
+     * A WordLevel tokenizer whose unk_token is not in its vocabulary fails on any unknown word; through DJL's batch
+     * encoding that error was a Rust panic that aborted the JVM (found by fuzzing: crash-2c4706a4…). Now prompts are
+     * encoded one at a time (errors become exceptions) and such a tokenizer is refused at load.
+     */
+    @Test
+    void tokenizerThatCannotEncodeOrdinaryTextIsRefusedAtLoad() throws IOException {
+        Path m = copyClipTiny();
+        Files.writeString(m.resolve("tokenizer.json"), "{\"version\": \"1.0\", \"added_tokens\": [], \"normalizer\": "
+                + "null, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"post_processor\": null, \"decoder\": null, "
+                + "\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"<|endoftext|>\": 0, \"a\": 1, \"cat\": 2}, "
+                + "\"unk_token\": \"[UNK]\"}}");
+        rejects(TokenizerException.class, m, m.resolve("tokenizer.json"), "cannot encode ordinary text",
+                "(on 'a photo of a cat')");
+    }
+
+    @Test
+    void tokenizerTemplateWithAllSpecialTokensDefinedStillLoads() throws Exception {
+        Path m = copyClipTiny();
+        com.fasterxml.jackson.databind.node.ObjectNode tj = (com.fasterxml.jackson.databind.node.ObjectNode)
+                HfConfig.JSON.readTree(m.resolve("tokenizer.json").toFile());
+        tj.set("post_processor", HfConfig.JSON.readTree("{\"type\": \"TemplateProcessing\", \"single\": "
+                + "[{\"SpecialToken\": {\"id\": \"<|startoftext|>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", "
+                + "\"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"<|endoftext|>\", \"type_id\": 0}}], \"pair\": "
+                + "[{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}], "
+                + "\"special_tokens\": {\"<|startoftext|>\": {\"id\": \"<|startoftext|>\", \"ids\": [0], \"tokens\": "
+                + "[\"<|startoftext|>\"]}, \"<|endoftext|>\": {\"id\": \"<|endoftext|>\", \"ids\": [1], \"tokens\": "
+                + "[\"<|endoftext|>\"]}}}"));
+        Files.writeString(m.resolve("tokenizer.json"), tj.toString());
+        Encoding reference;
+        try (TextEncoder enc = Encoders.load(TestData.hf("clip-tiny"))) {
+            reference = enc.encode(PROMPTS);
+        }
+        try (TextEncoder enc = Encoders.load(m)) {
+            Encoding e = enc.encode(PROMPTS);
+            for (int i = 0; i < PROMPTS.size(); i++) {
+                assertArrayEquals(reference.inputIds()[i], e.inputIds()[i], "same ids as the RobertaProcessing original");
+            }
+        }
+    }
+
     // ---- sharded checkpoints -------------------------------------------------------------------------------------
 
     private static void writeIndex(Path model, Map<String, String> weightMap) throws IOException {

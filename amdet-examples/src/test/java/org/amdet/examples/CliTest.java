@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +104,115 @@ class CliTest {
             assertTrue(r.err().contains("not writable"), r.err());
         } finally {
             ro.toFile().setWritable(true, false);
+        }
+    }
+
+    /** Read-only as root: permission bits do not stop root, the immutable attribute (chattr +i) does. */
+    @Test
+    void immutableOutFolderFailsBeforeAnyWorkEvenAsRoot(@TempDir Path tmp) throws Exception {
+        Path ro = Files.createDirectories(tmp.resolve("immutable"));
+        int rc;
+        try {
+            rc = new ProcessBuilder("chattr", "+i", ro.toString()).redirectErrorStream(true).start().waitFor();
+        } catch (java.io.IOException e) {
+            rc = -1;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(rc == 0, "chattr +i is not available here (needs root and a "
+                + "file system with the immutable attribute)");
+        try {
+            for (Path out : new Path[] {ro, ro.resolve("sub")}) {
+                Run r = run("scan", "--model", TestData.zoo("backdoor-1").toString(), "--anchor",
+                        TestData.zoo("base").toString(), "--out", out.toString(), "--quiet");
+                assertEquals(2, r.code(), r.err());
+                assertTrue(r.err().contains(out == ro ? "is not writable" : "cannot create output folder"), r.err());
+                assertFalse(r.err().contains("\tat "), r.err());
+            }
+        } finally {
+            new ProcessBuilder("chattr", "-i", ro.toString()).start().waitFor();
+        }
+    }
+
+    @Test
+    void outInsideALoopOfSymbolicLinksFailsBeforeAnyWork(@TempDir Path tmp) throws Exception {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        Files.createSymbolicLink(a, b);
+        Files.createSymbolicLink(b, a);
+        Run inside = run("scan", "--model", TestData.zoo("backdoor-1").toString(), "--anchor",
+                TestData.zoo("base").toString(), "--out", a.resolve("out").toString(), "--quiet");
+        assertEquals(2, inside.code(), inside.err());
+        assertTrue(inside.err().contains("cannot create output folder") && inside.err().contains("symbolic links"),
+                inside.err());
+        Run itself = run("scan", "--model", TestData.zoo("backdoor-1").toString(), "--anchor",
+                TestData.zoo("base").toString(), "--out", a.toString(), "--quiet");
+        assertEquals(2, itself.code(), itself.err());
+        assertTrue(itself.err().contains("is a symbolic link that leads to no folder (a loop of links)"),
+                itself.err());
+        Run encode = run("encode", "--model", TestData.hf("clip-tiny").toString(), "--text", "a cat", "--out",
+                a.toString());
+        assertEquals(2, encode.code(), encode.err());
+        assertTrue(encode.err().contains("is a loop of symbolic links"), encode.err());
+    }
+
+    @Test
+    void danglingOutLinkIsRefusedAndEncodeReplacesAnExistingFileLinkWithoutWritingThroughIt(@TempDir Path tmp)
+            throws Exception {
+        Path dangling = tmp.resolve("gone-link");
+        Files.createSymbolicLink(dangling, tmp.resolve("gone"));
+        Run r = run("scan", "--model", TestData.zoo("backdoor-1").toString(), "--anchor",
+                TestData.zoo("base").toString(), "--out", dangling.toString(), "--quiet");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("is a symbolic link that leads to no folder (dangling)"), r.err());
+        Path victim = Files.writeString(tmp.resolve("victim.txt"), "keep me");
+        Path link = tmp.resolve("o.safetensors");
+        Files.createSymbolicLink(link, victim);
+        Run e = run("encode", "--model", TestData.hf("clip-tiny").toString(), "--text", "a cat", "--out",
+                link.toString());
+        assertEquals(0, e.code(), e.err());
+        assertEquals("keep me", Files.readString(victim), "the link's target is untouched");
+        assertFalse(Files.isSymbolicLink(link), "the link itself was replaced by the new file");
+        try (SafetensorsFile f = SafetensorsFile.open(link)) {
+            assertTrue(f.tensors().containsKey("pooled"));
+        }
+    }
+
+    /**
+     * A scan whose thread is interrupted (here at its first progress line) stops, exits 130 and leaves the output
+     * folder without report.json or any temporary file.
+     */
+    @Test
+    void interruptedScanExitsCancelledAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("scan");
+        java.util.concurrent.atomic.AtomicReference<Thread> cli = new java.util.concurrent.atomic.AtomicReference<>();
+        PrintStream sysErr = System.err;
+        StringBuilder seen = new StringBuilder();
+        System.setErr(new PrintStream(new java.io.OutputStream() {
+            @Override
+            public synchronized void write(int b) {
+                seen.append((char) b);
+                if (b == '[' && seen.toString().endsWith("invert  [") && cli.get() != null) {
+                    cli.get().interrupt(); // the progress bar's first "invert  [###...]" line
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        java.util.concurrent.atomic.AtomicReference<Run> result = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            Thread t = new Thread(() -> result.set(run("scan", "--model", TestData.zoo("backdoor-1").toString(),
+                    "--anchor", TestData.zoo("base").toString(), "--shadow-size", "200", "--epochs", "3", "--out",
+                    out.toString())));
+            cli.set(t);
+            t.start();
+            t.join(120_000);
+            assertFalse(t.isAlive(), "the cancelled scan stopped");
+        } finally {
+            System.setErr(sysErr);
+        }
+        Run r = result.get();
+        assertEquals(130, r.code(), r.err());
+        assertTrue(r.err().contains("scan cancelled") && r.err().contains("interrupted at step")
+                && r.err().contains("no report written"), r.err());
+        try (var files = Files.list(out)) {
+            assertEquals(List.of(), files.toList(), "nothing written, not even a temporary file");
         }
     }
 

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 
 /**
  * The {@code amdet} command line. Exit codes: 0 done, 2 bad input, 10 backdoor found with
- * {@code --fail-on-backdoor}, 1 internal error.
+ * {@code --fail-on-backdoor}, 130 scan cancelled (its thread was interrupted; nothing was written), 1 internal error.
  */
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
@@ -21,6 +21,8 @@ public final class AmdetCli implements Runnable {
     public static final int BAD_INPUT = 2;
     /** Exit code of a BACKDOORED verdict with --fail-on-backdoor. */
     public static final int BACKDOOR = 10;
+    /** Exit code of a scan cancelled by interrupting its thread (as for SIGINT in a shell). */
+    public static final int CANCELLED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,6 +45,10 @@ public final class AmdetCli implements Runnable {
             boolean verbose = parsed.asCommandLineList().stream()
                     .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose"));
             Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            if (t instanceof org.amdet.ScanCancelledException) {
+                err.println("amdet: scan cancelled: " + t.getMessage() + " (no report written)");
+                return CANCELLED;
+            }
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
                     || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException) {
                 err.println("amdet: " + t.getMessage());
