@@ -17,7 +17,6 @@ import org.amdet.safetensors.SafetensorsFile;
 import org.amdet.safetensors.SafetensorsWriter;
 import org.amdet.safetensors.TensorEntry;
 import org.amdet.testing.TestData;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,10 +162,8 @@ class NumericalHostilityTest {
 
     /**
      * An anchor whose forward pass overflows makes the objective NaN at step 1; today the ScanException names the
-     * suspect ("the objective became NaN … on SUSPECT"), so a user would blame the wrong model.
+     * model whose features are non-finite, so a user does not blame the suspect.
      */
-    @Disabled("needs ScanEngine change: when the objective is non-finite, name the model whose features are "
-            + "non-finite (suspect or anchor), see docs/hostile-inputs.md")
     @Test
     void anchorWhoseForwardPassOverflowsIsNamedAsTheBrokenModel() throws IOException {
         Path anchor = damaged("overflowing-anchor", "base", (n, v) -> n.endsWith("layers.0.mlp.fc2.weight")
@@ -177,10 +174,8 @@ class NumericalHostilityTest {
 
     /**
      * An anchor with constant outputs (final layer norm weight zero) makes the anchor term and the different-target
-     * judge meaningless; today the scan returns CLEAN without a warning.
+     * judge meaningless: the report says so in a warning.
      */
-    @Disabled("needs ScanEngine change: warn when the anchor's clean outputs are the same for every prompt, see "
-            + "docs/hostile-inputs.md")
     @Test
     void anchorWithConstantOutputsGivesAWarning() throws IOException {
         Path anchor = damaged("constant-anchor", "base", (n, v) -> n.endsWith("final_layer_norm.weight")

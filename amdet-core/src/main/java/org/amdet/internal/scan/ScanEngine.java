@@ -107,6 +107,7 @@ public final class ScanEngine {
             Tensor testHidden = hidden.narrow(0, nTrain, nTest);
             Tensor testOriginal = original.narrow(0, nTrain, nTest);
             checkFinite(original, "the suspect's clean outputs");
+            warnIfConstant(hidden.narrow(0, nTrain, nTest), original.narrow(0, nTrain, nTest), warnings);
 
             clock.start(ScanPhase.INVERT);
             listener.phase(ScanPhase.INVERT);
@@ -147,9 +148,7 @@ public final class ScanEngine {
                     double loss = step(e, adam, trainHidden, trainOriginal,
                             java.util.Arrays.copyOfRange(batchOrder, from, to));
                     if (!Double.isFinite(loss)) {
-                        throw new ScanException("the objective became " + loss + " at step " + (step + 1) + " on "
-                                + suspect.info().source() + ": the model's outputs are degenerate (constant or "
-                                + "non-finite features); no verdict can be given");
+                        throw nonFinite(loss, step + 1, e, trainHidden);
                     }
                     losses[step] = loss;
                     step++;
@@ -220,10 +219,7 @@ public final class ScanEngine {
                         : String.format(java.util.Locale.ROOT, "reference rule: %d check(s) ran, none passed all "
                         + "judges and the landscape filter; no backdoor found", checks.size());
             }
-            if (stats.assimilationMax() - stats.assimilationMin() < 1e-6 && stats.assimilationMean() > 0.999) {
-                warnings.add("every test prompt is fully assimilated even at the final embedding: the suspect's "
-                        + "outputs may be constant; inspect the model");
-            }
+            warnIfFullyAssimilated(stats, warnings);
             return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
                     sum / Math.max(1, step), stopped, checks, stats, null, landscape, emb, target,
                     (int) testHidden.size(1), nTrain, warnings, prompts.get(perm[nTrain]),
@@ -291,6 +287,61 @@ public final class ScanEngine {
         return out;
     }
 
+    private static void warnIfFullyAssimilated(ScanReport.TestStats stats, List<String> warnings) {
+        if (stats.assimilationMax() - stats.assimilationMin() < 1e-6 && stats.assimilationMean() > 0.999) {
+            warnings.add("every test prompt is fully assimilated even at the final embedding: the suspect's "
+                    + "outputs may be constant; inspect the model");
+        }
+    }
+
+    /**
+     * The error for a non-finite objective, naming the model whose features are non-finite on the first train
+     * prompts with the current embedding (the anchor can be the broken one).
+     */
+    private ScanException nonFinite(double loss, int step, Tensor e, Tensor trainHidden) {
+        String culprit;
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            Tensor x = Sequences.insert(trainHidden.narrow(0, 0, Math.min(4, trainHidden.size(0))), e.detach());
+            boolean suspectOk = Torch.item(torch.isfinite(suspect.transform(x)).all()) != 0;
+            boolean anchorOk = Torch.item(torch.isfinite(anchor.transform(x)).all()) != 0;
+            culprit = !anchorOk && suspectOk ? "the anchor " + anchor.info().source()
+                    : !suspectOk && anchorOk ? "the suspect " + suspect.info().source()
+                    : !suspectOk ? "both the suspect " + suspect.info().source() + " and the anchor "
+                    + anchor.info().source() : "the suspect " + suspect.info().source() + " or the anchor "
+                    + anchor.info().source() + " (features finite, cosines degenerate)";
+        } catch (RuntimeException ex) {
+            culprit = "the suspect " + suspect.info().source() + " or the anchor " + anchor.info().source();
+        }
+        return new ScanException("the objective became " + loss + " at step " + step + ": " + culprit
+                + " produces non-finite or degenerate features (e.g. weights that overflow in the forward pass); "
+                + "no verdict can be given");
+    }
+
+    /** Warnings for models whose clean outputs are the same for every prompt (their statistics mean nothing). */
+    private void warnIfConstant(Tensor testHidden, Tensor testOriginal, List<String> warnings) {
+        int m = (int) Math.min(16, testHidden.size(0));
+        if (m < 2) {
+            return;
+        }
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            Tensor a = anchor.transform(testHidden.narrow(0, 0, m)).to(ScalarType.Float);
+            Tensor o = testOriginal.narrow(0, 0, m).to(ScalarType.Float);
+            if (constant(a)) {
+                warnings.add("the anchor " + anchor.info().source() + " gives the same output for every prompt: the "
+                        + "anchor term and the clean baseline are meaningless; check the anchor");
+            }
+            if (constant(o)) {
+                warnings.add("the suspect " + suspect.info().source() + " gives the same output for every prompt: "
+                        + "its outputs may be constant; inspect the model");
+            }
+        }
+    }
+
+    private static boolean constant(Tensor f) {
+        Tensor first = f.narrow(0, 0, 1).expand(f.size(0), f.size(1), f.size(2));
+        return Torch.item(f.sub(first).abs().max()) < 1e-6;
+    }
+
     /** The calibrated mode: inversion with the pooled term for every epoch, then the calibrated rule. */
     private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor hidden, Tensor original,
                                int nTrain, int nTest, List<String> warnings, String targetPrompt,
@@ -321,9 +372,7 @@ public final class ScanEngine {
                 double loss = pooledStep(e, adam, trainHidden, trainOriginal, trainIds, trainPooled, rows,
                         placeholder);
                 if (!Double.isFinite(loss)) {
-                    throw new ScanException("the objective became " + loss + " at step " + (step + 1) + " on "
-                            + suspect.info().source() + ": the model's outputs are degenerate (constant or "
-                            + "non-finite features); no verdict can be given");
+                    throw nonFinite(loss, step + 1, e, trainHidden);
                 }
                 losses[step++] = loss;
                 sum += loss;
@@ -348,6 +397,7 @@ public final class ScanEngine {
         listener.phase(ScanPhase.REPORT);
         Judged fin = judge(e, testHidden, testOriginal);
         ScanReport.TestStats stats = stats(fin, th, nTest);
+        warnIfFullyAssimilated(stats, warnings);
         float[] target;
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             target = Torch.toFloats(suspect.transform(Sequences.insert(testHidden.narrow(0, 0, 1), e)));
