@@ -195,21 +195,10 @@ public final class ScanEngine {
                     }
                 }
             }
-            if (landscape == null && cfg.evidenceLandscapeSize() > 0) {
-                clock.start(ScanPhase.LANDSCAPE);
-                listener.phase(ScanPhase.LANDSCAPE);
-                landscape = landscape(e, testHidden, testOriginal, cfg.evidenceLandscapeSize(),
-                        "final embedding (evidence only, not used by the decision)");
-            }
-            clock.start(ScanPhase.REPORT);
-            listener.phase(ScanPhase.REPORT);
-            Judged fin = judge(e, testHidden, testOriginal);
-            ScanReport.TestStats stats = stats(fin, th, nTest);
-            float[] target;
-            try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-                Tensor x = Sequences.insert(testHidden.narrow(0, 0, 1), e);
-                target = Torch.toFloats(suspect.transform(x));
-            }
+            Final fin = finalEvidence(e, testHidden, testOriginal, landscape, warnings);
+            landscape = fin.landscape();
+            ScanReport.TestStats stats = fin.stats();
+            float[] target = fin.target();
             float[] emb = Torch.toFloats(e);
             if (decision == null) {
                 decision = checks.isEmpty()
@@ -219,7 +208,6 @@ public final class ScanEngine {
                         : String.format(java.util.Locale.ROOT, "reference rule: %d check(s) ran, none passed all "
                         + "judges and the landscape filter; no backdoor found", checks.size());
             }
-            warnIfFullyAssimilated(stats, warnings);
             return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
                     sum / Math.max(1, step), stopped, checks, stats, null, landscape, emb, target,
                     (int) testHidden.size(1), nTrain, warnings, prompts.get(perm[nTrain]),
@@ -285,6 +273,34 @@ public final class ScanEngine {
             out[i] = idx[i];
         }
         return out;
+    }
+
+    /** What both modes report about the final embedding. */
+    private record Final(ScanReport.Landscape landscape, ScanReport.TestStats stats, float[] target) {
+    }
+
+    /**
+     * The evidence on the final embedding shared by both modes: the evidence landscape when no check computed one,
+     * the test-split statistics (with the full-assimilation warning) and the target feature of the first test prompt.
+     */
+    private Final finalEvidence(Tensor e, Tensor testHidden, Tensor testOriginal, ScanReport.Landscape landscape,
+                                List<String> warnings) {
+        if (landscape == null && cfg.evidenceLandscapeSize() > 0) {
+            clock.start(ScanPhase.LANDSCAPE);
+            listener.phase(ScanPhase.LANDSCAPE);
+            landscape = landscape(e, testHidden, testOriginal, cfg.evidenceLandscapeSize(),
+                    "final embedding (evidence only, not used by the decision)");
+        }
+        clock.start(ScanPhase.REPORT);
+        listener.phase(ScanPhase.REPORT);
+        ScanReport.TestStats stats = stats(judge(e, testHidden, testOriginal), cfg.thresholds(),
+                (int) testHidden.size(0));
+        warnIfFullyAssimilated(stats, warnings);
+        float[] target;
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            target = Torch.toFloats(suspect.transform(Sequences.insert(testHidden.narrow(0, 0, 1), e)));
+        }
+        return new Final(landscape, stats, target);
     }
 
     private static void warnIfFullyAssimilated(ScanReport.TestStats stats, List<String> warnings) {
@@ -385,23 +401,10 @@ public final class ScanEngine {
         Tensor testOriginal = original.narrow(0, nTrain, nTest);
         Tensor testIds = ids.narrow(0, nTrain, nTest);
         ScanReport.Calibration cal = calibration(e, testHidden, testOriginal, testIds, placeholder);
-        ReferenceThresholds th = cfg.thresholds();
-        ScanReport.Landscape landscape = null;
-        if (cfg.evidenceLandscapeSize() > 0) {
-            clock.start(ScanPhase.LANDSCAPE);
-            listener.phase(ScanPhase.LANDSCAPE);
-            landscape = landscape(e, testHidden, testOriginal, cfg.evidenceLandscapeSize(),
-                    "final embedding (evidence only, not used by the decision)");
-        }
-        clock.start(ScanPhase.REPORT);
-        listener.phase(ScanPhase.REPORT);
-        Judged fin = judge(e, testHidden, testOriginal);
-        ScanReport.TestStats stats = stats(fin, th, nTest);
-        warnIfFullyAssimilated(stats, warnings);
-        float[] target;
-        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            target = Torch.toFloats(suspect.transform(Sequences.insert(testHidden.narrow(0, 0, 1), e)));
-        }
+        Final fin = finalEvidence(e, testHidden, testOriginal, null, warnings);
+        ScanReport.Landscape landscape = fin.landscape();
+        ScanReport.TestStats stats = fin.stats();
+        float[] target = fin.target();
         boolean backdoor = cal.token().fires() || cal.pooled().fires();
         String decision = backdoor
                 ? String.format(java.util.Locale.ROOT, "calibrated rule: under the inverted trigger the suspect "
