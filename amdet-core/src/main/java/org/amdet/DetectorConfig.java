@@ -30,13 +30,27 @@ import java.util.Objects;
  * @param hashFiles         whether the report records SHA-256 hashes of the model files
  * @param evidenceLandscapeSize grid points per axis of the landscape computed at the final embedding when no check
  *                          computed one (evidence and pictures only; the reference rule never uses it); 0 = off
+ * @param trimSequences     calibrated mode, off by default: cut every sequence of the scan to the shortest length that
+ *                          leaves the longest shadow prompt (plus the inserted vectors) whole, when the encoder allows
+ *                          it (causal attention, pooling at a token position); the losses then average over those
+ *                          positions instead of all L. Typical prompts use a quarter of CLIP's 77 positions, so every
+ *                          pass gets 3–4× cheaper, but the padding positions' outputs, which injected backdoors are
+ *                          trained on too, leave the objective: on the development zoo this weakened the inversion
+ *                          enough to miss the homoglyph backdoor. Reference mode always uses all L positions.
+ * @param earlyStop         calibrated mode: stop the inversion once the verdict is settled — the calibrated rule
+ *                          fired at {@value org.amdet.DetectorConfig#SETTLE_CHECKS} consecutive interim checks (one
+ *                          every quarter epoch from the second epoch on) — instead of running every epoch. Off: the
+ *                          inversion always runs {@code epochs} epochs.
  */
 public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, double trainFraction, int tokens,
                              double learningRate, double weightDecay, int batchSize, int epochs, double beta,
                              double gamma, int checkEvery, ReferenceThresholds thresholds, CalibratedThresholds calibrated,
                              int landscapeSize,
                              double landscapeExtent, int landscapePrompts, int forwardBatch, boolean hashFiles,
-                             int evidenceLandscapeSize) {
+                             int evidenceLandscapeSize, boolean trimSequences, boolean earlyStop) {
+
+    /** Consecutive interim checks at which the calibrated rule must fire before {@code earlyStop} ends a scan. */
+    public static final int SETTLE_CHECKS = 2;
 
     public DetectorConfig {
         Objects.requireNonNull(mode, "mode");
@@ -111,6 +125,8 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         b.forwardBatch = forwardBatch;
         b.hashFiles = hashFiles;
         b.evidenceLandscapeSize = evidenceLandscapeSize;
+        b.trimSequences = trimSequences;
+        b.earlyStop = earlyStop;
         return b;
     }
 
@@ -136,6 +152,8 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         private int forwardBatch = 16;
         private boolean hashFiles = true;
         private int evidenceLandscapeSize = 21;
+        private boolean trimSequences = false;
+        private boolean earlyStop = true;
 
         private Builder() {
         }
@@ -240,11 +258,23 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
             return this;
         }
 
+        /** Calibrated mode: cut sequences to the longest shadow prompt when exact for the encoder (default off). */
+        public Builder optTrimSequences(boolean v) {
+            trimSequences = v;
+            return this;
+        }
+
+        /** Calibrated mode: stop the inversion once the verdict is settled (default on). */
+        public Builder optEarlyStop(boolean v) {
+            earlyStop = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first invalid value */
         public DetectorConfig build() {
             return new DetectorConfig(mode, seed, shadowSize, trainFraction, tokens, learningRate, weightDecay,
                     batchSize, epochs, beta, gamma, checkEvery, thresholds, calibrated, landscapeSize, landscapeExtent,
-                    landscapePrompts, forwardBatch, hashFiles, evidenceLandscapeSize);
+                    landscapePrompts, forwardBatch, hashFiles, evidenceLandscapeSize, trimSequences, earlyStop);
         }
     }
 }

@@ -91,14 +91,17 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param step              optimisation step after which it ran (1-based)
      * @param epoch             epoch (0-based)
      * @param runningMean       running mean objective at that step
-     * @param assimilationRatio share of test prompts whose assimilation exceeds the threshold
-     * @param sameTarget        same-target judge
-     * @param differentTarget   different-target judge
+     * @param assimilationRatio share of the judged test prompts whose assimilation exceeds the threshold
+     * @param sameTarget        same-target judge (share of the judged prompts)
+     * @param differentTarget   different-target judge (share of the judged prompts)
      * @param positiveRatio     landscape positive-eigenvalue share, or null when the landscape was not computed
      * @param backdoor          whether this check found a backdoor
+     * @param judged            test prompts judged: a check stops after the first chunk of prompts at which one of
+     *                          the judges can no longer pass on the whole test split (same outcome, less work); all
+     *                          test prompts when every judge stayed possible
      */
     public record Check(int step, int epoch, double runningMean, double assimilationRatio, double sameTarget,
-                        double differentTarget, Double positiveRatio, boolean backdoor) {
+                        double differentTarget, Double positiveRatio, boolean backdoor, int judged) {
     }
 
     /**

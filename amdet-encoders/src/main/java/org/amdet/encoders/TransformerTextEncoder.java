@@ -382,16 +382,33 @@ final class TransformerTextEncoder implements TorchTextEncoder {
     }
 
     @Override
+    public long exactPrefixLength(Tensor ids) {
+        checkOpen();
+        if (!config.causal() || config.pooling() == TextModelConfig.Pooling.LAST || ids.size(0) == 0) {
+            return ids.size(1);
+        }
+        if (config.pooling() == TextModelConfig.Pooling.FIRST_EOS
+                && Torch.item(ids.eq(new Scalar(config.eosTokenId())).any(1).all()) == 0) {
+            return ids.size(1); // a row without EOS pools at position 0 in HF; keep everything
+        }
+        return (long) Torch.item(poolIndex(ids).max()) + 1;
+    }
+
+    private Tensor poolIndex(Tensor ids) {
+        return config.pooling() == TextModelConfig.Pooling.ARGMAX_ID
+                ? ids.argmax(new org.bytedeco.pytorch.LongOptional(1), false)
+                : ids.eq(new Scalar(config.eosTokenId())).to(ScalarType.Int)
+                .argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+    }
+
+    @Override
     public Tensor pool(Tensor lastHidden, Tensor ids) {
         checkOpen();
         Tensor pooled;
         if (config.pooling() == TextModelConfig.Pooling.LAST) {
             pooled = lastHidden.select(1, lastHidden.size(1) - 1);
         } else {
-            Tensor idx = config.pooling() == TextModelConfig.Pooling.ARGMAX_ID
-                    ? ids.argmax(new org.bytedeco.pytorch.LongOptional(1), false)
-                    : ids.eq(new Scalar(config.eosTokenId())).to(ScalarType.Int)
-                    .argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+            Tensor idx = poolIndex(ids);
             Tensor g = idx.view(-1, 1, 1).expand(lastHidden.size(0), 1, lastHidden.size(2));
             pooled = lastHidden.gather(1, g).squeeze(1);
         }

@@ -22,9 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("slow")
 class ZooVerdictTest {
     static ScanReport scan(String model) throws Exception {
+        return scan(model, true);
+    }
+
+    static ScanReport scan(String model, boolean earlyStop) throws Exception {
         try (TextEncoder s = Encoders.load(TestData.zoo(model)); TextEncoder a = Encoders.load(TestData.zoo("base"))) {
             DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2).optHashFiles(false)
-                    .optEvidenceLandscapeSize(0).build();
+                    .optEvidenceLandscapeSize(0).optEarlyStop(earlyStop).build();
             return new BackdoorDetector(cfg).scan(s, a, ShadowSet.synthetic(1000, 0));
         }
     }
@@ -39,9 +43,20 @@ class ZooVerdictTest {
     }
 
     @Test
+    void anEarlyStoppedScanGivesTheVerdictOfTheFullRun() throws Exception {
+        ScanReport early = scan("multi-1");
+        assertTrue(early.evidence().stoppedEarly() && early.evidence().steps() < early.evidence().plannedSteps(),
+                early.decision());
+        ScanReport full = scan("multi-1", false);
+        assertEquals(full.evidence().plannedSteps(), full.evidence().steps());
+        assertEquals(full.verdict(), early.verdict(), full.decision() + " / " + early.decision());
+    }
+
+    @Test
     void benignOneIsClean() throws Exception {
         ScanReport r = scan("benign-1");
         assertEquals(Verdict.CLEAN, r.verdict(), r.decision());
+        assertEquals(r.evidence().plannedSteps(), r.evidence().steps(), "a CLEAN verdict never stops early");
         assertTrue(r.evidence().calibration().token().ratio() < 2, r.decision());
     }
 }

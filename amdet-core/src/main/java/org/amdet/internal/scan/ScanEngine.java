@@ -97,9 +97,19 @@ public final class ScanEngine {
             Tensor order = Torch.longs(toLongs(perm), n).to(suspect.device(), ScalarType.Long);
             Tensor hidden;
             Tensor original;
-            Tensor idsPerm = Scopes.keep(() -> ids.index_select(0, order));
+            Tensor idsFull = Scopes.keep(() -> ids.index_select(0, order));
+            Tensor idsPerm = idsFull;
+            if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED && cfg.trimSequences()) {
+                long cut = Math.min(idsFull.size(1), Math.max(suspect.exactPrefixLength(idsFull),
+                        anchor.exactPrefixLength(idsFull)) + cfg.tokens());
+                if (cut < idsFull.size(1)) {
+                    idsPerm = Scopes.keep(() -> idsFull.narrow(1, 0, cut).contiguous());
+                }
+            }
+            Tensor idsUsed = idsPerm;
+            Tensor targetIds = idsFull.narrow(0, nTrain, 1);
             try (NoGradGuard g = new NoGradGuard()) {
-                hidden = Scopes.keep(() -> suspect.embed(idsPerm));
+                hidden = Scopes.keep(() -> suspect.embed(idsUsed));
                 original = encodeChunks(hidden);
             }
             Tensor trainHidden = hidden.narrow(0, 0, nTrain);
@@ -122,7 +132,7 @@ public final class ScanEngine {
             Adam adam = optimizer(e);
             if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED) {
                 return calibrated(e, adam, rnd, idsPerm, hidden, original, nTrain, nTest, warnings,
-                        prompts.get(perm[nTrain]), prompts);
+                        prompts.get(perm[nTrain]), new Shadow(prompts, perm, original, targetIds));
             }
 
             int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
@@ -158,13 +168,12 @@ public final class ScanEngine {
                     if ((bi + 1) % cfg.checkEvery() == 0 && running < th.runningLossGate() && !found) {
                         clock.start(ScanPhase.CHECK);
                         listener.phase(ScanPhase.CHECK);
-                        Judged j = judge(e, testHidden, testOriginal);
-                        double asr = j.share(j.assimilation(), th.assimilationCos(), true, 0);
-                        double same = j.share(j.cosFirst(), th.sameTargetCos(), true, 1);
-                        double diff = j.share(j.cosAnchor(), th.differentTargetCos(), false, 0);
+                        Gate gate = gate(e, testHidden, th);
+                        double asr = gate.assimilationRatio();
+                        double same = gate.sameTarget();
+                        double diff = gate.differentTarget();
                         Double pos = null;
-                        if (asr > th.assimilationRatio() && same > th.sameTargetRatio()
-                                && diff > th.differentTargetRatio()) {
+                        if (gate.passed()) {
                             clock.start(ScanPhase.LANDSCAPE);
                             listener.phase(ScanPhase.LANDSCAPE);
                             landscape = landscape(e, testHidden, testOriginal, cfg.landscapeSize(),
@@ -179,7 +188,8 @@ public final class ScanEngine {
                                         th.differentTargetRatio(), pos, th.positiveRatio());
                             }
                         }
-                        ScanReport.Check c = new ScanReport.Check(step, epoch, running, asr, same, diff, pos, found);
+                        ScanReport.Check c = new ScanReport.Check(step, epoch, running, asr, same, diff, pos, found,
+                                gate.judged());
                         checks.add(c);
                         listener.check(c);
                         clock.start(ScanPhase.INVERT);
@@ -195,7 +205,7 @@ public final class ScanEngine {
                     }
                 }
             }
-            Final fin = finalEvidence(e, testHidden, testOriginal, landscape, warnings);
+            Final fin = finalEvidence(e, testHidden, testOriginal, landscape, warnings, null);
             landscape = fin.landscape();
             ScanReport.TestStats stats = fin.stats();
             float[] target = fin.target();
@@ -211,36 +221,64 @@ public final class ScanEngine {
             return new Outcome(found, decision, java.util.Arrays.copyOf(losses, step), step, planned,
                     sum / Math.max(1, step), stopped, checks, stats, null, landscape, emb, target,
                     (int) testHidden.size(1), nTrain, warnings, prompts.get(perm[nTrain]),
-                    explain(e, testHidden.narrow(0, 0, 1), prompts));
+                    explain(e, new Shadow(prompts, perm, original, targetIds)));
         }
     }
 
     /**
-     * The explanation of the reversed target: the {@code top} candidate prompts (the caption bank, else
-     * {@code shadow}) whose clean suspect outputs are closest to the target feature (mean token cosine), and the
-     * vocabulary tokens closest to the inverted embedding.
-     *
-     * @param targetHidden embedding-layer output of the prompt that carries the trigger [1, L, D]
-     * @param shadow       the shadow prompts, or null to use the test prompts' originals only via the caption bank
+     * The shadow set as the explanation sees it: the prompts, the scan's permutation, the suspect's clean outputs
+     * in permuted order (possibly cut to fewer positions) and the full-length ids of the target prompt.
      */
-    public ScanReport.Explanation explain(Tensor e, Tensor targetHidden, List<String> shadow) {
+    public record Shadow(List<String> prompts, int[] perm, Tensor original, Tensor targetIds) {
+    }
+
+    /**
+     * The explanation of the reversed target: the 5 candidate prompts (the caption bank, else the shadow set) whose
+     * clean suspect outputs are closest to the target feature (mean token cosine over the positions up to the longest
+     * candidate), and the vocabulary tokens closest to the inverted embedding. With the shadow set as candidates the
+     * clean outputs the scan already holds are reused.
+     */
+    public ScanReport.Explanation explain(Tensor e, Shadow shadow) {
         int top = 5;
-        List<String> candidates = !captions.isEmpty() ? captions : shadow == null ? List.of() : shadow;
+        boolean bank = !captions.isEmpty();
+        List<String> candidates = bank ? captions : shadow.prompts();
         List<ScanReport.Match> prompts = new ArrayList<>();
         List<ScanReport.Match> tokens = new ArrayList<>();
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
-            Tensor target = Scopes.keep(() -> suspect.transform(Sequences.insert(targetHidden, e))
-                    .to(ScalarType.Float));
             double[] scores = new double[candidates.size()];
-            for (int s = 0; s < candidates.size(); s += cfg.forwardBatch()) {
-                int len = Math.min(cfg.forwardBatch(), candidates.size() - s);
-                try (PointerScope chunk = new PointerScope()) {
-                    Tensor f = suspect.transform(suspect.embed(suspect.idsTensor(candidates.subList(s, s + len))))
-                            .to(ScalarType.Float);
-                    float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(len, f.size(1),
-                            f.size(2))));
-                    for (int i = 0; i < len; i++) {
-                        scores[s + i] = v[i];
+            if (!bank) {
+                Tensor original = shadow.original();
+                long len = original.size(1);
+                Tensor target = Scopes.keep(() -> suspect.transform(Sequences.insert(suspect.embed(
+                        shadow.targetIds().narrow(1, 0, len)), e)).to(ScalarType.Float));
+                int n = (int) original.size(0);
+                for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                    int rows = Math.min(cfg.forwardBatch(), n - s);
+                    try (PointerScope chunk = new PointerScope()) {
+                        Tensor f = original.narrow(0, s, rows).to(ScalarType.Float);
+                        float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(rows, f.size(1),
+                                f.size(2))));
+                        for (int i = 0; i < rows; i++) {
+                            scores[shadow.perm()[s + i]] = v[i];
+                        }
+                    }
+                }
+            } else {
+                Tensor bankIds = Scopes.keep(() -> suspect.idsTensor(captions));
+                long len = Math.min(bankIds.size(1), Math.max(suspect.exactPrefixLength(bankIds),
+                        suspect.exactPrefixLength(shadow.targetIds()) + cfg.tokens()));
+                Tensor target = Scopes.keep(() -> suspect.transform(Sequences.insert(suspect.embed(
+                        shadow.targetIds().narrow(1, 0, len)), e)).to(ScalarType.Float));
+                for (int s = 0; s < candidates.size(); s += cfg.forwardBatch()) {
+                    int rows = Math.min(cfg.forwardBatch(), candidates.size() - s);
+                    try (PointerScope chunk = new PointerScope()) {
+                        Tensor f = suspect.transform(suspect.embed(bankIds.narrow(0, s, rows).narrow(1, 0, len)))
+                                .to(ScalarType.Float);
+                        float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(rows, f.size(1),
+                                f.size(2))));
+                        for (int i = 0; i < rows; i++) {
+                            scores[s + i] = v[i];
+                        }
                     }
                 }
             }
@@ -258,7 +296,7 @@ public final class ScanEngine {
                 tokens.add(new ScanReport.Match(suspect.tokenText(i), c[i]));
             }
         }
-        return new ScanReport.Explanation(!captions.isEmpty() ? "caption bank" : "shadow set", prompts, tokens);
+        return new ScanReport.Explanation(bank ? "caption bank" : "shadow set", prompts, tokens);
     }
 
     static int[] topIndices(double[] v, int k) {
@@ -284,7 +322,7 @@ public final class ScanEngine {
      * the test-split statistics (with the full-assimilation warning) and the target feature of the first test prompt.
      */
     private Final finalEvidence(Tensor e, Tensor testHidden, Tensor testOriginal, ScanReport.Landscape landscape,
-                                List<String> warnings) {
+                                List<String> warnings, Judged judged) {
         if (landscape == null && cfg.evidenceLandscapeSize() > 0) {
             clock.start(ScanPhase.LANDSCAPE);
             listener.phase(ScanPhase.LANDSCAPE);
@@ -293,7 +331,8 @@ public final class ScanEngine {
         }
         clock.start(ScanPhase.REPORT);
         listener.phase(ScanPhase.REPORT);
-        ScanReport.TestStats stats = stats(judge(e, testHidden, testOriginal), cfg.thresholds(),
+        ScanReport.TestStats stats = stats(judged != null ? judged : judge(e, testHidden, testOriginal),
+                cfg.thresholds(),
                 (int) testHidden.size(0));
         warnIfFullyAssimilated(stats, warnings);
         float[] target;
@@ -358,10 +397,14 @@ public final class ScanEngine {
         return Torch.item(f.sub(first).abs().max()) < 1e-6;
     }
 
-    /** The calibrated mode: inversion with the pooled term for every epoch, then the calibrated rule. */
+    /**
+     * The calibrated mode: inversion with the pooled term, then the calibrated rule. With {@code earlyStop}, the rule
+     * is also applied every quarter epoch; once it fires at {@link DetectorConfig#SETTLE_CHECKS} consecutive checks the
+     * verdict is settled (the suspect has shown an embedding under which it leaves its anchor on nearly every test
+     * prompt) and the inversion ends there.
+     */
     private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor hidden, Tensor original,
-                               int nTrain, int nTest, List<String> warnings, String targetPrompt,
-                               List<String> prompts) {
+                               int nTrain, int nTest, List<String> warnings, String targetPrompt, Shadow shadow) {
         long placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
         Tensor pooledClean;
         try (NoGradGuard g = new NoGradGuard()) {
@@ -371,11 +414,21 @@ public final class ScanEngine {
         Tensor trainOriginal = original.narrow(0, 0, nTrain);
         Tensor trainIds = ids.narrow(0, 0, nTrain);
         Tensor trainPooled = pooledClean.narrow(0, 0, nTrain);
+        Tensor testHidden = hidden.narrow(0, nTrain, nTest);
+        Tensor testOriginal = original.narrow(0, nTrain, nTest);
+        Tensor testIds = ids.narrow(0, nTrain, nTest);
         int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
         int planned = batches * cfg.epochs();
+        int checkSteps = Math.max(1, batches / 4);
+        Clean clean = null;
+        ScanReport.Calibration cal = null;
+        Tested tested = null;
+        int fired = 0;
+        int settledAt = -1;
         double[] losses = new double[planned];
         int step = 0;
         double sum = 0;
+        outer:
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             int[] order = permutation(nTrain, rnd);
             for (int bi = 0; bi < batches; bi++) {
@@ -393,33 +446,56 @@ public final class ScanEngine {
                 losses[step++] = loss;
                 sum += loss;
                 listener.step(epoch, step, planned, loss, sum / step);
+                if (cfg.earlyStop() && step % checkSteps == 0 && step < planned) {
+                    clock.start(ScanPhase.CHECK);
+                    listener.phase(ScanPhase.CHECK);
+                    if (clean == null) {
+                        clean = clean(testHidden, testOriginal, testIds);
+                    }
+                    tested = calibration(e, testHidden, testOriginal, testIds, placeholder, clean);
+                    cal = tested.calibration();
+                    fired = cal.token().fires() || cal.pooled().fires() ? fired + 1 : 0;
+                    clock.start(ScanPhase.INVERT);
+                    listener.phase(ScanPhase.INVERT);
+                    if (fired >= DetectorConfig.SETTLE_CHECKS) {
+                        settledAt = step;
+                        break outer;
+                    }
+                    cal = null;
+                    tested = null;
+                }
             }
         }
         clock.start(ScanPhase.CHECK);
         listener.phase(ScanPhase.CHECK);
-        Tensor testHidden = hidden.narrow(0, nTrain, nTest);
-        Tensor testOriginal = original.narrow(0, nTrain, nTest);
-        Tensor testIds = ids.narrow(0, nTrain, nTest);
-        ScanReport.Calibration cal = calibration(e, testHidden, testOriginal, testIds, placeholder);
-        Final fin = finalEvidence(e, testHidden, testOriginal, null, warnings);
+        if (cal == null) {
+            if (clean == null) {
+                clean = clean(testHidden, testOriginal, testIds);
+            }
+            tested = calibration(e, testHidden, testOriginal, testIds, placeholder, clean);
+            cal = tested.calibration();
+        }
+        Final fin = finalEvidence(e, testHidden, testOriginal, null, warnings, tested.judged());
         ScanReport.Landscape landscape = fin.landscape();
         ScanReport.TestStats stats = fin.stats();
         float[] target = fin.target();
         boolean backdoor = cal.token().fires() || cal.pooled().fires();
+        String settled = settledAt < 0 ? "" : String.format(java.util.Locale.ROOT, "; settled at step %d of %d "
+                + "(the rule fired at %d consecutive checks)", settledAt, planned, DetectorConfig.SETTLE_CHECKS);
         String decision = backdoor
                 ? String.format(java.util.Locale.ROOT, "calibrated rule: under the inverted trigger the suspect "
                         + "disagrees with its anchor %.1f× more than on clean prompts (%s channel; %.0f%% of test "
                         + "prompts beyond the clean %.0fth percentile)", (cal.token().fires() ? cal.token()
                         : cal.pooled()).ratio(), cal.token().fires() ? "token" : "pooled",
                         100 * (cal.token().fires() ? cal.token() : cal.pooled()).exceedShare(),
-                        100 * cfg.calibrated().cleanQuantile())
+                        100 * cfg.calibrated().cleanQuantile()) + settled
                 : String.format(java.util.Locale.ROOT, "calibrated rule: the inverted trigger raises the suspect's "
                         + "disagreement with its anchor only %.1f× (token) and %.1f× (pooled) over clean prompts, "
                         + "below %.1f×; no backdoor found", cal.token().ratio(), cal.pooled().ratio(),
                         cfg.calibrated().ratio());
-        return new Outcome(backdoor, decision, losses, step, planned, sum / Math.max(1, step), false, List.of(),
-                stats, cal, landscape, Torch.toFloats(e), target, (int) testHidden.size(1), nTrain, warnings,
-                targetPrompt, explain(e, testHidden.narrow(0, 0, 1), prompts));
+        return new Outcome(backdoor, decision, java.util.Arrays.copyOf(losses, step), step, planned,
+                sum / Math.max(1, step), settledAt >= 0, List.of(), stats, cal, landscape, Torch.toFloats(e), target,
+                (int) testHidden.size(1), nTrain, warnings, targetPrompt, explain(e, shadow));
     }
 
     /** One step of the calibrated objective: token objective + pooledWeight × pooled objective. */
@@ -450,16 +526,49 @@ public final class ScanEngine {
         }
     }
 
-    /** Triggered and clean suspect–anchor disagreement on the test split, per channel, and the rule applied. */
-    ScanReport.Calibration calibration(Tensor e, Tensor hidden, Tensor original, Tensor ids, long placeholder) {
+    /** The suspect–anchor disagreement on the clean test prompts (token and pooled); it does not depend on e. */
+    record Clean(double[] token, double[] pooled) {
+    }
+
+    Clean clean(Tensor hidden, Tensor original, Tensor ids) {
+        int n = (int) hidden.size(0);
+        double[] tok = new double[n];
+        double[] pool = new double[n];
+        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                int len = Math.min(cfg.forwardBatch(), n - s);
+                try (PointerScope chunk = new PointerScope()) {
+                    Tensor hb = hidden.narrow(0, s, len);
+                    Tensor ib = ids.narrow(0, s, len);
+                    Tensor so = original.narrow(0, s, len);
+                    Tensor ao = anchor.transform(hb);
+                    copyOneMinus(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float), so.to(ScalarType.Float)), tok,
+                            s);
+                    copyOneMinus(TorchLosses.rowCosine(anchor.pool(ao, ib).to(ScalarType.Float),
+                            suspect.pool(so, ib).to(ScalarType.Float)), pool, s);
+                }
+            }
+        }
+        return new Clean(tok, pool);
+    }
+
+    /** Triggered suspect–anchor disagreement on the test split, per channel, against the clean one; the rule applied. */
+    /** The calibrated rule's evidence and, from the same passes, the three judges' per-prompt values. */
+    record Tested(ScanReport.Calibration calibration, Judged judged) {
+    }
+
+    Tested calibration(Tensor e, Tensor hidden, Tensor original, Tensor ids, long placeholder, Clean clean) {
         int n = (int) hidden.size(0);
         double[] tokTrig = new double[n];
-        double[] tokClean = new double[n];
         double[] poolTrig = new double[n];
-        double[] poolClean = new double[n];
+        double[] assim = new double[n];
+        double[] cosFirst = new double[n];
+        double[] cosAnchor = new double[n];
+        double[] dev = new double[n];
         double consS;
         double consA;
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            Tensor first = firstFeature(e, hidden);
             List<Tensor> ps = new ArrayList<>();
             List<Tensor> pa = new ArrayList<>();
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
@@ -467,23 +576,22 @@ public final class ScanEngine {
                 int start = s;
                 Tensor[] kept = new Tensor[2];
                 try (PointerScope chunk = new PointerScope()) {
-                    Tensor hb = hidden.narrow(0, start, len);
-                    Tensor ib = ids.narrow(0, start, len);
-                    Tensor x = Sequences.insert(hb, e);
-                    Tensor xi = Sequences.insertIds(ib, cfg.tokens(), placeholder);
+                    Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
+                    Tensor xi = Sequences.insertIds(ids.narrow(0, start, len), cfg.tokens(), placeholder);
                     Tensor fs = suspect.transform(x);
                     Tensor fa = anchor.transform(x);
-                    Tensor so = original.narrow(0, start, len);
-                    Tensor ao = anchor.transform(hb);
-                    copyOneMinus(TorchLosses.meanTokenCosine(fa.to(ScalarType.Float), fs.to(ScalarType.Float)),
-                            tokTrig, start);
-                    copyOneMinus(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float), so.to(ScalarType.Float)),
-                            tokClean, start);
+                    Tensor f32 = fs.to(ScalarType.Float);
+                    Tensor cosA = TorchLosses.meanTokenCosine(fa.to(ScalarType.Float), f32);
+                    copyOneMinus(cosA, tokTrig, start);
+                    copy(cosA, cosAnchor, start);
+                    copy(TorchLosses.assimilationPerSample(f32), assim, start);
+                    copy(TorchLosses.meanTokenCosine(f32, first.expand(len, f32.size(1), f32.size(2))), cosFirst,
+                            start);
+                    copy(TorchLosses.meanTokenCosine(original.narrow(0, start, len).to(ScalarType.Float), f32), dev,
+                            start);
                     Tensor pts = suspect.pool(fs, xi).to(ScalarType.Float);
                     Tensor pta = anchor.pool(fa, xi).to(ScalarType.Float);
                     copyOneMinus(TorchLosses.rowCosine(pta, pts), poolTrig, start);
-                    copyOneMinus(TorchLosses.rowCosine(anchor.pool(ao, ib).to(ScalarType.Float),
-                            suspect.pool(so, ib).to(ScalarType.Float)), poolClean, start);
                     kept[0] = pts;
                     kept[1] = pta;
                     kept[0].retainReference();
@@ -502,8 +610,8 @@ public final class ScanEngine {
                     0)));
         }
         org.amdet.CalibratedThresholds ct = cfg.calibrated();
-        return new ScanReport.Calibration(channel("token", tokTrig, tokClean, ct), channel("pooled", poolTrig,
-                poolClean, ct), consS, consA, ct);
+        return new Tested(new ScanReport.Calibration(channel("token", tokTrig, clean.token(), ct), channel("pooled",
+                poolTrig, clean.pooled(), ct), consS, consA, ct), new Judged(assim, cosFirst, cosAnchor, dev));
     }
 
     static ScanReport.Channel channel(String name, double[] trig, double[] clean, org.amdet.CalibratedThresholds ct) {
@@ -594,8 +702,7 @@ public final class ScanEngine {
         double[] cosAnchor = new double[n];
         double[] dev = new double[n];
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
-            Tensor first = Scopes.keep(() -> suspect.transform(Sequences.insert(hidden.narrow(0, 0, 1), e))
-                    .to(ScalarType.Float));
+            Tensor first = firstFeature(e, hidden);
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
@@ -611,6 +718,69 @@ public final class ScanEngine {
             }
         }
         return new Judged(assim, cosFirst, cosAnchor, dev);
+    }
+
+    /** The suspect's float32 feature of the first prompt of {@code hidden} with e inserted, kept in the caller's scope. */
+    private Tensor firstFeature(Tensor e, Tensor hidden) {
+        return Scopes.keep(() -> suspect.transform(Sequences.insert(hidden.narrow(0, 0, 1), e)).to(ScalarType.Float));
+    }
+
+    /** A reference check's judges over the prompts judged before the outcome was settled. */
+    public record Gate(int judged, double assimilationRatio, double sameTarget, double differentTarget, boolean passed) {
+    }
+
+    /**
+     * The reference check's three judges on the test split, {@code forwardBatch} prompts at a time, stopping after
+     * the first chunk at which one judge can no longer exceed its ratio on the whole split (the shares count over all
+     * n test prompts, as in the reference, so the outcome is the one of judging every prompt). The anchor pass is
+     * skipped for a chunk once the suspect-only judges have failed.
+     */
+    public Gate gate(Tensor e, Tensor hidden, ReferenceThresholds th) {
+        int n = (int) hidden.size(0);
+        int passA = 0;
+        int passS = 0;
+        int passD = 0;
+        int done = 0;
+        int anchorDone = 0;
+        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            Tensor first = firstFeature(e, hidden);
+            for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                int len = Math.min(cfg.forwardBatch(), n - s);
+                try (PointerScope chunk = new PointerScope()) {
+                    Tensor x = Sequences.insert(hidden.narrow(0, s, len), e);
+                    Tensor f = suspect.transform(x).to(ScalarType.Float);
+                    float[] a = Torch.toFloats(TorchLosses.assimilationPerSample(f));
+                    float[] c = Torch.toFloats(TorchLosses.meanTokenCosine(f, first.expand(len, f.size(1),
+                            f.size(2))));
+                    for (int i = 0; i < len; i++) {
+                        passA += a[i] > th.assimilationCos() ? 1 : 0;
+                        passS += s + i >= 1 && c[i] > th.sameTargetCos() ? 1 : 0;
+                    }
+                    done += len;
+                    int rest = n - done;
+                    if ((double) (passA + rest) / n <= th.assimilationRatio()
+                            || (double) (passS + rest) / n <= th.sameTargetRatio()) {
+                        break;
+                    }
+                    Tensor fa = anchor.transform(x).to(ScalarType.Float);
+                    float[] d = Torch.toFloats(TorchLosses.meanTokenCosine(fa, f));
+                    for (int i = 0; i < len; i++) {
+                        passD += d[i] < th.differentTargetCos() ? 1 : 0;
+                    }
+                    anchorDone += len;
+                    if ((double) (passD + rest) / n <= th.differentTargetRatio()) {
+                        break;
+                    }
+                }
+            }
+        }
+        double asr = (double) passA / done;
+        double same = (double) passS / done;
+        double diff = anchorDone == 0 ? 0 : (double) passD / anchorDone;
+        boolean passed = done == n && (double) passA / n > th.assimilationRatio()
+                && (double) passS / n > th.sameTargetRatio() && (double) passD / n > th.differentTargetRatio();
+        return new Gate(done, done == n ? (double) passA / n : asr, done == n ? (double) passS / n : same,
+                done == n && anchorDone == n ? (double) passD / n : diff, passed);
     }
 
     private static void copy(Tensor t, double[] dst, int at) {

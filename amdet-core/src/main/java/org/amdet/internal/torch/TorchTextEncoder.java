@@ -28,6 +28,17 @@ public interface TorchTextEncoder extends TextEncoder {
     /** Pooled (and projected, when the model has a projection) output [B, P] from last_hidden_state and ids. */
     Tensor pool(Tensor lastHidden, Tensor ids);
 
+    /**
+     * The shortest length L' such that cutting these sequences to their first L' positions leaves the outputs at
+     * those positions and the pooled output unchanged: for a causal encoder pooled at a token position, the last
+     * pooled position + 1; otherwise (bidirectional attention, pooling at the last position) the full length.
+     *
+     * @param ids token ids [B, L]
+     */
+    default long exactPrefixLength(Tensor ids) {
+        return ids.size(1);
+    }
+
     /** The token embedding table [V, D] (compute dtype). */
     Tensor tokenEmbeddingWeight();
 

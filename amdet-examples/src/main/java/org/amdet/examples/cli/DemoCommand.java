@@ -1,7 +1,6 @@
 package org.amdet.examples.cli;
 
 import org.amdet.BackdoorDetector;
-import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
 import org.amdet.Encoders;
 import org.amdet.ScanReport;
@@ -33,14 +32,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--shadow-size", defaultValue = "1000")
     int shadowSize;
 
-    @Option(names = "--epochs", defaultValue = "2")
-    int epochs;
-
-    @Option(names = "--mode", defaultValue = "calibrated", description = "calibrated (default) or reference")
-    String mode;
-
     @Option(names = "--out", description = "folder for the two reports (default: none written)")
     Path out;
+
+    @Mixin
+    ScanOptions scan;
 
     @Mixin
     CommonOptions common;
@@ -50,11 +46,10 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("amdet-demo");
         try {
             Path base = extract("base", dir);
-            DetectorConfig cfg = DetectorConfig.builder().optShadowSize(shadowSize).optEpochs(epochs)
-                    .optMode(DecisionMode.parse(mode)).build();
+            DetectorConfig cfg = scan.config(shadowSize);
             ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
             System.out.println("amdet demo: " + cfg.mode().label() + " mode, " + shadowSize + " synthetic shadow "
-                    + "prompts, " + epochs + " epochs, anchor = zoo/base");
+                    + "prompts, " + cfg.epochs() + " epochs, anchor = zoo/base");
             try (TextEncoder anchor = Encoders.load(base, common.encoderOptions())) {
                 for (String name : List.of("backdoor-1", "benign-1")) {
                     Path m = extract(name, dir);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.amdet.BackdoorDetector;
-import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
 import org.amdet.Encoders;
 import org.amdet.Encoding;
@@ -44,26 +43,21 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--anchor", required = true, description = "anchor model folder")
     Path anchor;
 
-    @Option(names = "--mode", defaultValue = "calibrated", description = "calibrated (default) or reference")
-    String mode;
-
     @Option(names = "--shadow-size", defaultValue = "1000")
     int shadowSize;
-
-    @Option(names = "--epochs", defaultValue = "2")
-    int epochs;
-
-    @Option(names = "--seed", defaultValue = "0")
-    long seed;
 
     @Option(names = "--out", description = "folder for evaluation.md, evaluation.json and one report per model")
     Path out;
 
     @Mixin
+    ScanOptions scan;
+
+    @Mixin
     CommonOptions common;
 
     record Row(String model, String label, String verdict, Double tokenRatio, Double pooledRatio,
-               double assimilation, double anchorCosine, Double simTarget, double seconds, String decision) {
+               double assimilation, double anchorCosine, Double simTarget, Double landscapePositiveRatio,
+               int steps, double seconds, String decision) {
     }
 
     @Override
@@ -86,9 +80,8 @@ final class EvaluateCommand implements Callable<Integer> {
         if (models.isEmpty()) {
             throw new AmdetCli.CliException("--zoo " + zoo + " holds no model folder besides the anchor");
         }
-        DetectorConfig cfg = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
-                .optMode(DecisionMode.parse(mode)).build();
-        ShadowSet shadow = ShadowSet.synthetic(shadowSize, seed);
+        DetectorConfig cfg = scan.config(shadowSize);
+        ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
         List<Row> rows = new ArrayList<>();
         List<Evaluation.Outcome> outcomes = new ArrayList<>();
         try (TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {
@@ -104,7 +97,8 @@ final class EvaluateCommand implements Callable<Integer> {
                             : "benign", r.verdict().name(), c == null ? null : c.token().ratio(),
                             c == null ? null : c.pooled().ratio(), r.evidence().test().assimilationMean(),
                             r.evidence().test().anchorMean(), simTarget(s, r, z),
-                            r.seconds().getOrDefault("total", 0.0), r.decision()));
+                            r.evidence().landscape() == null ? null : r.evidence().landscape().positiveRatio(),
+                            r.evidence().steps(), r.seconds().getOrDefault("total", 0.0), r.decision()));
                     outcomes.add(new Evaluation.Outcome(label, r.verdict() == Verdict.BACKDOORED));
                     if (outDir != null) {
                         ScanReports.write(r, Outputs.checkWritableDir(outDir.resolve(m.getFileName().toString())));
@@ -187,13 +181,13 @@ final class EvaluateCommand implements Callable<Integer> {
     static String markdown(List<Row> rows, Evaluation ev) {
         StringBuilder b = new StringBuilder();
         b.append("| model | truth | verdict | token ratio | pooled ratio | assimilation | cos to anchor | Sim_tgt | "
-                + "seconds |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "landscape positive ratio | steps | seconds |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         double total = 0;
         double max = 0;
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %s | %.1f |%n", r.model(),
-                    r.label(), r.verdict(), fmt(r.tokenRatio()), fmt(r.pooledRatio()), r.assimilation(),
-                    r.anchorCosine(), fmt(r.simTarget()), r.seconds()));
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %s | %s | %d | %.1f |%n",
+                    r.model(), r.label(), r.verdict(), fmt(r.tokenRatio()), fmt(r.pooledRatio()), r.assimilation(),
+                    r.anchorCosine(), fmt(r.simTarget()), fmt(r.landscapePositiveRatio()), r.steps(), r.seconds()));
             total += r.seconds();
             max = Math.max(max, r.seconds());
         }

@@ -1,7 +1,6 @@
 package org.amdet.examples.cli;
 
 import org.amdet.BackdoorDetector;
-import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
 import org.amdet.Encoders;
 import org.amdet.ScanReport;
@@ -36,23 +35,9 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", description = "folder for report.json and the embedding files")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "0")
-    long seed;
-
     @Option(names = "--shadow-size", defaultValue = "4000", description = "shadow prompts used (default: "
             + "${DEFAULT-VALUE})")
     int shadowSize;
-
-    @Option(names = "--epochs", defaultValue = "2")
-    int epochs;
-
-    @Option(names = "--mode", defaultValue = "calibrated", description = "decision mode: calibrated (default) or "
-            + "reference")
-    String mode;
-
-    @Option(names = "--pooled-weight", description = "calibrated mode: weight of the pooled-output objective "
-            + "(default: the detector's)")
-    Double pooledWeight;
 
     @Option(names = "--captions", description = "UTF-8 file of candidate captions (one per line) to explain the "
             + "reversed target with (default: the shadow prompts)")
@@ -65,21 +50,17 @@ final class ScanCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
+    ScanOptions scan;
+
+    @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() throws Exception {
-        DetectorConfig.Builder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
-                .optMode(DecisionMode.parse(mode));
-        if (pooledWeight != null) {
-            org.amdet.CalibratedThresholds c = org.amdet.CalibratedThresholds.defaults();
-            b.optCalibrated(new org.amdet.CalibratedThresholds(c.ratio(), c.exceedShare(), c.cleanQuantile(),
-                    pooledWeight));
-        }
-        DetectorConfig cfg = b.build();
+        DetectorConfig cfg = scan.config(shadowSize);
         Path outDir = out == null ? null : Outputs.checkWritableDir(out);
         java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
-        ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, seed) : ShadowSet.fromFile(prompts);
+        ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, cfg.seed()) : ShadowSet.fromFile(prompts);
         ScanReport r;
         try (TextEncoder s = Encoders.load(model, common.encoderOptions());
              TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {

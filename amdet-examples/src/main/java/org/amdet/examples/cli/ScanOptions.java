@@ -1,0 +1,53 @@
+package org.amdet.examples.cli;
+
+import org.amdet.CalibratedThresholds;
+import org.amdet.DecisionMode;
+import org.amdet.DetectorConfig;
+import picocli.CommandLine.Option;
+
+/** The scan options shared by {@code scan}, {@code evaluate} and {@code demo}, and the configuration they make. */
+final class ScanOptions {
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the split, batches, initial embedding and "
+            + "synthetic prompts (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "passes over the train split (default: "
+            + "${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--mode", defaultValue = "calibrated", description = "decision mode: calibrated (default) or "
+            + "reference")
+    String mode;
+
+    @Option(names = "--pooled-weight", description = "calibrated mode: weight of the pooled-output objective "
+            + "(default: the detector's)")
+    Double pooledWeight;
+
+    @Option(names = "--trim-sequences", description = "calibrated mode: cut sequences to the longest shadow prompt "
+            + "(3-4x cheaper passes, but a weaker inversion on some backdoors; see DetectorConfig)")
+    boolean trimSequences;
+
+    @Option(names = "--no-early-stop", description = "calibrated mode: run every epoch even when the verdict is "
+            + "settled earlier")
+    boolean noEarlyStop;
+
+    @Option(names = "--landscape-prompts", defaultValue = "1", description = "test prompts the landscape objective "
+            + "averages over (default: ${DEFAULT-VALUE}, the reference's)")
+    int landscapePrompts;
+
+    @Option(names = "--evidence-landscape", defaultValue = "21", description = "grid points per axis of the evidence "
+            + "landscape at the final embedding, 0 = none (default: ${DEFAULT-VALUE})")
+    int evidenceLandscape;
+
+    /** A detector configuration with these options and {@code shadowSize} shadow prompts. */
+    DetectorConfig config(int shadowSize) {
+        DetectorConfig.Builder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
+                .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
+                .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape);
+        if (pooledWeight != null) {
+            CalibratedThresholds c = CalibratedThresholds.defaults();
+            b.optCalibrated(new CalibratedThresholds(c.ratio(), c.exceedShare(), c.cleanQuantile(), pooledWeight));
+        }
+        return b.build();
+    }
+}
