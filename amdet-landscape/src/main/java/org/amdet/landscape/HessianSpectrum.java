@@ -30,7 +30,10 @@ public record HessianSpectrum(double[][] hessians, double[] eigenvalues) {
      */
     public static HessianSpectrum of(double[][] surface) {
         Surfaces.validate(surface);
-        Nd4jSupport.init();
+        return Nd4jSupport.call(() -> compute(surface));
+    }
+
+    private static HessianSpectrum compute(double[][] surface) {
         int n = surface.length;
         int m = surface[0].length;
         INDArray f = Nd4j.createFromArray(surface);

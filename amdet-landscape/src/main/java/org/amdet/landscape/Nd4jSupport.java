@@ -5,7 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Initialises ND4J once, then restores one OpenBLAS thread. ND4J sets the process-wide OpenBLAS thread count to all
+ * Runs ND4J work on one dedicated daemon thread. ND4J sets the OpenMP thread count of the thread that starts it (and
+ * its ops) to all cores; on the caller's thread that would double LibTorch's intra-op threads there behind amdet's back
+ * (measured: every scan after the first in a thread ran 4-5× slower on 2 cores). ND4J is initialised once on that
+ * thread, then one OpenBLAS thread is restored. ND4J sets the process-wide OpenBLAS thread count to all
  * cores when it starts; LibTorch (in the same process) parallelises above BLAS, and a multi-threaded OpenBLAS under it
  * oversubscribes the cores, slows small ops down by an order of magnitude and changes results in the last bits
  * (measured: scans stopped being bit-for-bit reproducible after the first ND4J use).
@@ -13,11 +16,48 @@ import org.slf4j.LoggerFactory;
 final class Nd4jSupport {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jSupport.class);
     private static volatile boolean ready;
+    private static final java.util.concurrent.ExecutorService THREAD = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "amdet-nd4j");
+                t.setDaemon(true);
+                return t;
+            });
 
     private Nd4jSupport() {
     }
 
-    static void init() {
+    /** The result of {@code work}, computed on the ND4J thread (the caller waits, uninterruptibly). */
+    static <T> T call(java.util.function.Supplier<T> work) {
+        java.util.concurrent.Future<T> f = THREAD.submit(() -> {
+            init();
+            return work.get();
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (c instanceof Error er) {
+                        throw er;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void init() {
         if (ready) {
             return;
         }

@@ -37,6 +37,7 @@ public final class ScanEngine {
     private final TorchTextEncoder anchor;
     private final ScanListener listener;
     private final ScanClock clock;
+    private final boolean sideBySide;
     private List<String> captions = List.of();
 
     /** What a finished inversion hands to the report. */
@@ -55,6 +56,7 @@ public final class ScanEngine {
         this.anchor = anchor;
         this.listener = listener;
         this.clock = clock;
+        this.sideBySide = Parallel.concurrent(suspect.device());
     }
 
     /** Ranks the prompts of {@code bank} instead of the shadow set in the explanation (empty: the shadow set). */
@@ -507,20 +509,19 @@ public final class ScanEngine {
             Tensor ob = original.index_select(0, idx).to(ScalarType.Float);
             Tensor ib = Sequences.insertIds(ids.index_select(0, idx), cfg.tokens(), placeholder);
             Tensor pc = pooledClean.index_select(0, idx);
-            Tensor x = Sequences.insert(hb, e);
-            Tensor fs = suspect.transform(x);
-            Tensor fa = anchor.transform(x);
-            Tensor obj = TorchLosses.objective(fs.to(ScalarType.Float), ob, fa.to(ScalarType.Float), cfg.beta(),
-                    cfg.gamma());
             double w = cfg.calibrated().pooledWeight();
-            if (w > 0) {
-                Tensor ps = suspect.pool(fs, ib).to(ScalarType.Float);
-                Tensor pa = anchor.pool(fa, ib).to(ScalarType.Float);
-                obj = obj.add(TorchLosses.pooledObjective(ps, pc, pa, cfg.beta(), cfg.gamma())
-                        .mul(new org.bytedeco.pytorch.Scalar(w)));
-            }
             adam.zero_grad();
-            obj.backward();
+            Tensor obj = backward(e, hb, (fs, fa) -> {
+                Tensor o = TorchLosses.objective(fs.to(ScalarType.Float), ob, fa.to(ScalarType.Float), cfg.beta(),
+                        cfg.gamma());
+                if (w > 0) {
+                    Tensor ps = suspect.pool(fs, ib).to(ScalarType.Float);
+                    Tensor pa = anchor.pool(fa, ib).to(ScalarType.Float);
+                    o = o.add(TorchLosses.pooledObjective(ps, pc, pa, cfg.beta(), cfg.gamma())
+                            .mul(new org.bytedeco.pytorch.Scalar(w)));
+                }
+                return o;
+            });
             adam.step();
             return Torch.item(obj);
         }
@@ -578,8 +579,9 @@ public final class ScanEngine {
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
                     Tensor xi = Sequences.insertIds(ids.narrow(0, start, len), cfg.tokens(), placeholder);
-                    Tensor fs = suspect.transform(x);
-                    Tensor fa = anchor.transform(x);
+                    Tensor[] both = both(x);
+                    Tensor fs = both[0];
+                    Tensor fa = both[1];
                     Tensor f32 = fs.to(ScalarType.Float);
                     Tensor cosA = TorchLosses.meanTokenCosine(fa.to(ScalarType.Float), f32);
                     copyOneMinus(cosA, tokTrig, start);
@@ -657,15 +659,54 @@ public final class ScanEngine {
             Tensor idx = Torch.longs(toLongs(rows), rows.length).to(suspect.device(), ScalarType.Long);
             Tensor hb = hidden.index_select(0, idx);
             Tensor ob = original.index_select(0, idx).to(ScalarType.Float);
-            Tensor x = Sequences.insert(hb, e);
-            Tensor f = suspect.transform(x).to(ScalarType.Float);
-            Tensor fa = anchor.transform(x).to(ScalarType.Float);
-            Tensor obj = TorchLosses.objective(f, ob, fa, cfg.beta(), cfg.gamma());
             adam.zero_grad();
-            obj.backward();
+            Tensor obj = backward(e, hb, (fs, fa) -> TorchLosses.objective(fs.to(ScalarType.Float), ob,
+                    fa.to(ScalarType.Float), cfg.beta(), cfg.gamma()));
             adam.step();
             return Torch.item(obj);
         }
+    }
+
+    /**
+     * Inserts e into {@code hb}, runs the suspect and the anchor ({@link Parallel side by side}), evaluates
+     * {@code objective} on their raw outputs and accumulates d objective / d e into {@code e.grad()}.
+     *
+     * @return the objective
+     */
+    private Tensor backward(Tensor e, Tensor hb, java.util.function.BinaryOperator<Tensor> objective) {
+        if (!sideBySide) {
+            Tensor x = Sequences.insert(hb, e);
+            Tensor obj = objective.apply(suspect.transform(x), anchor.transform(x));
+            obj.backward();
+            return obj;
+        }
+        // each model gets its own leaf copy of e, so both graphs can be walked back at once on two threads
+        Tensor es = e.detach();
+        es.requires_grad_(true);
+        Tensor ea = e.detach();
+        ea.requires_grad_(true);
+        Tensor[] f = Parallel.both(sideBySide, () -> suspect.transform(Sequences.insert(hb, es)),
+                () -> anchor.transform(Sequences.insert(hb, ea)));
+        Tensor obj = objective.apply(f[0], f[1]);
+        TensorVector gf = torch.grad(new TensorVector(obj), new TensorVector(f[0], f[1]));
+        // TensorVector.get is a view into the vector: copy the handles out
+        Tensor gs = new Tensor(gf.get(0));
+        Tensor ga = new Tensor(gf.get(1));
+        Tensor[] ge = Parallel.both(sideBySide, () -> gradient(f[0], es, gs), () -> gradient(f[1], ea, ga));
+        e.backward(ge[0].add(ge[1]), new org.bytedeco.pytorch.BoolOptional(), false,
+                new org.bytedeco.pytorch.TensorArrayRefOptional());
+        return obj;
+    }
+
+    private static Tensor gradient(Tensor output, Tensor input, Tensor outputGrad) {
+        TensorVector g = torch.grad(new TensorVector(output), new TensorVector(input), new TensorVector(outputGrad),
+                new org.bytedeco.pytorch.BoolOptional(), false, false);
+        return new Tensor(g.get(0));
+    }
+
+    /** The suspect's and the anchor's outputs of {@code x}, side by side. */
+    private Tensor[] both(Tensor x) {
+        return Parallel.both(sideBySide, () -> suspect.transform(x), () -> anchor.transform(x));
     }
 
     /** Adam over the single leaf {@code e} with the configured learning rate and weight decay. */
@@ -685,10 +726,19 @@ public final class ScanEngine {
     private Tensor encodeChunksNoGrad(Tensor hidden) {
         long n = hidden.size(0);
         List<Tensor> parts = new ArrayList<>();
-        for (long s = 0; s < n; s += cfg.forwardBatch()) {
-            long len = Math.min(cfg.forwardBatch(), n - s);
+        long fb = cfg.forwardBatch();
+        for (long s = 0; s < n; s += 2 * fb) {
             long start = s;
-            parts.add(Scopes.keep(() -> suspect.transform(hidden.narrow(0, start, len))));
+            long len = Math.min(fb, n - s);
+            long len2 = Math.min(fb, n - s - len);
+            if (len2 <= 0) {
+                parts.add(Scopes.keep(() -> suspect.transform(hidden.narrow(0, start, len))));
+            } else {
+                Tensor[] two = Parallel.both(sideBySide, () -> suspect.transform(hidden.narrow(0, start, len)),
+                        () -> suspect.transform(hidden.narrow(0, start + len, len2)));
+                parts.add(two[0]);
+                parts.add(two[1]);
+            }
         }
         return parts.size() == 1 ? parts.get(0) : Scopes.keep(() -> torch.cat(new TensorVector(
                 parts.toArray(new Tensor[0])), 0));
@@ -706,9 +756,9 @@ public final class ScanEngine {
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
-                    Tensor x = Sequences.insert(hidden.narrow(0, s, len), e);
-                    Tensor f = suspect.transform(x).to(ScalarType.Float);
-                    Tensor fa = anchor.transform(x).to(ScalarType.Float);
+                    Tensor[] both = both(Sequences.insert(hidden.narrow(0, s, len), e));
+                    Tensor f = both[0].to(ScalarType.Float);
+                    Tensor fa = both[1].to(ScalarType.Float);
                     Tensor o = original.narrow(0, s, len).to(ScalarType.Float);
                     copy(TorchLosses.assimilationPerSample(f), assim, s);
                     copy(TorchLosses.meanTokenCosine(f, first.expand(len, f.size(1), f.size(2))), cosFirst, s);
@@ -748,7 +798,9 @@ public final class ScanEngine {
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor x = Sequences.insert(hidden.narrow(0, s, len), e);
-                    Tensor f = suspect.transform(x).to(ScalarType.Float);
+                    // side by side the anchor's pass costs no wall time; one after the other it waits for need
+                    Tensor[] both = sideBySide ? both(x) : new Tensor[] {suspect.transform(x), null};
+                    Tensor f = both[0].to(ScalarType.Float);
                     float[] a = Torch.toFloats(TorchLosses.assimilationPerSample(f));
                     float[] c = Torch.toFloats(TorchLosses.meanTokenCosine(f, first.expand(len, f.size(1),
                             f.size(2))));
@@ -762,7 +814,7 @@ public final class ScanEngine {
                             || (double) (passS + rest) / n <= th.sameTargetRatio()) {
                         break;
                     }
-                    Tensor fa = anchor.transform(x).to(ScalarType.Float);
+                    Tensor fa = (both[1] != null ? both[1] : anchor.transform(x)).to(ScalarType.Float);
                     float[] d = Torch.toFloats(TorchLosses.meanTokenCosine(fa, f));
                     for (int i = 0; i < len; i++) {
                         passD += d[i] < th.differentTargetCos() ? 1 : 0;
@@ -824,11 +876,8 @@ public final class ScanEngine {
         try (PointerScope s = new PointerScope()) {
             Tensor leaf = e.detach().clone();
             leaf.requires_grad_(true);
-            Tensor x = Sequences.insert(hp, leaf);
-            Tensor f = suspect.transform(x).to(ScalarType.Float);
-            Tensor fa = anchor.transform(x).to(ScalarType.Float);
-            Tensor obj = TorchLosses.objective(f, op, fa, cfg.beta(), cfg.gamma());
-            obj.backward();
+            backward(leaf, hp, (fs, fa) -> TorchLosses.objective(fs.to(ScalarType.Float), op,
+                    fa.to(ScalarType.Float), cfg.beta(), cfg.gamma()));
             d1 = Torch.toFloats(leaf.grad());
         }
         d1 = Directions.normalise(Directions.negate(d1));
@@ -863,8 +912,9 @@ public final class ScanEngine {
             Tensor hRep = hp.repeat(m, 1, 1);
             Tensor oRep = op.repeat(m, 1, 1);
             Tensor x = Sequences.insertEach(hRep, esRep);
-            Tensor f = suspect.transform(x).to(ScalarType.Float);
-            Tensor fa = anchor.transform(x).to(ScalarType.Float);
+            Tensor[] both = both(x);
+            Tensor f = both[0].to(ScalarType.Float);
+            Tensor fa = both[1].to(ScalarType.Float);
             Tensor per = TorchLosses.objectivePerSample(f, oRep, fa, cfg.beta(), cfg.gamma()).view(m, p)
                     .mean(new long[] {1}, false, null);
             float[] v = Torch.toFloats(per);

@@ -20,6 +20,8 @@ import java.nio.ByteBuffer;
 public final class Torch {
     private static final Logger LOG = LoggerFactory.getLogger(Torch.class);
     private static volatile boolean initialised;
+    private static volatile boolean pairParallel;
+    private static volatile int totalThreads = 1;
 
     private Torch() {
     }
@@ -48,23 +50,41 @@ public final class Torch {
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
             }
-            int threads = Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors());
-            torch.set_num_threads(Math.max(1, threads));
-            LOG.debug("LibTorch initialised with {} threads", torch.get_num_threads());
             initialised = true;
+            configureThreads(Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
         }
     }
 
-    /** Sets the number of LibTorch intra-op threads. */
+    /**
+     * Uses {@code n} threads in all: with two or more (and {@code -Damdet.interop=false} not set), scans run the
+     * suspect's and the anchor's passes side by side on two threads ({@link #pairParallel()}), each with n / 2
+     * LibTorch intra-op threads; otherwise one pass at a time with n intra-op threads.
+     */
     public static void setThreads(int n) {
         init();
-        torch.set_num_threads(Math.max(1, n));
+        configureThreads(n);
     }
 
-    /** Current LibTorch intra-op threads. */
+    private static synchronized void configureThreads(int n) {
+        int total = Math.max(1, n);
+        boolean pair = total >= 2 && !"false".equals(System.getProperty("amdet.interop"));
+        torch.set_num_threads(pair ? total / 2 : total);
+        totalThreads = total;
+        pairParallel = pair;
+        LOG.debug("LibTorch: {} threads in all, {} intra-op, suspect and anchor side by side: {}", total,
+                torch.get_num_threads(), pair);
+    }
+
+    /** Threads amdet uses in all (intra-op threads × 2 when {@link #pairParallel()}). */
     public static int threads() {
         init();
-        return torch.get_num_threads();
+        return totalThreads;
+    }
+
+    /** Whether scans run independent passes (suspect and anchor) on two threads at once. */
+    public static boolean pairParallel() {
+        init();
+        return pairParallel;
     }
 
     /** Whether a CUDA device is usable. */

@@ -1,0 +1,104 @@
+package org.amdet.internal.scan;
+
+import org.amdet.internal.torch.Torch;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.Tensor;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * Runs two independent LibTorch computations at once — typically the suspect's and the anchor's pass over the same
+ * input — one on a worker thread and one on the calling thread. On a CPU with few cores this keeps every core busy
+ * with single-threaded kernels instead of splitting each small kernel across OpenMP threads (whose fork, join and
+ * spin-waiting cost more than the kernels on the small tensors of a scan). Each side runs in its own
+ * {@link PointerScope}; the two results are attached to the caller's innermost scope. The worker inherits the
+ * caller's grad mode. With parallelism off, both sides run on the caller, one after the other, with the same result.
+ */
+public final class Parallel {
+    private static volatile ExecutorService shared;
+
+    private Parallel() {
+    }
+
+    /** Whether passes on {@code device} run side by side: on the CPU when {@link Torch#pairParallel()}. */
+    public static boolean concurrent(org.bytedeco.pytorch.Device device) {
+        return device.is_cpu() && Torch.pairParallel();
+    }
+
+    private static ExecutorService worker() {
+        if (shared == null) {
+            synchronized (Parallel.class) {
+                if (shared == null) {
+                    shared = Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "amdet-torch-worker");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+            }
+        }
+        return shared;
+    }
+
+    /**
+     * The results of {@code a} (on the worker when {@code concurrent}, else on the caller first) and {@code b} (on the
+     * caller), both kept in the caller's scope. The worker is one daemon thread shared by the process; concurrent
+     * scans queue on it and stay correct.
+     */
+    public static Tensor[] both(boolean concurrent, Supplier<Tensor> a, Supplier<Tensor> b) {
+        if (!concurrent) {
+            return new Tensor[] {Scopes.keep(a), Scopes.keep(b)};
+        }
+        boolean grad = GradMode.is_enabled();
+        PointerScope outer = PointerScope.getInnerScope();
+        Future<Tensor> fa = worker().submit(() -> {
+            GradMode.set_enabled(grad);
+            try (PointerScope inner = new PointerScope()) {
+                Tensor r = a.get();
+                r.retainReference();
+                return r;
+            }
+        });
+        Tensor rb = null;
+        RuntimeException failure = null;
+        try {
+            rb = Scopes.keep(b);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        // the worker reads tensors the caller owns: never return (or free them) before it has finished
+        Tensor ra = null;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                ra = fa.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (failure == null) {
+                    failure = c instanceof RuntimeException re ? re : new IllegalStateException(c);
+                }
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (ra != null && outer != null) {
+            outer.attach(ra);
+            ra.releaseReference();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return new Tensor[] {ra, rb};
+    }
+
+}
