@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code amdet bench}: times the parts of a scan — one inversion step, encoding the shadow set, a judge check, the
- * landscape (batched and one point at a time) and a whole reference scan — on a model pair (default: the embedded
+ * landscape (batched and one point at a time) and whole scans in both modes — on a model pair (default: the embedded
  * zoo models) and, with {@code --vitl}, an inversion step of a random-weight encoder of CLIP ViT-L/14 size, in fp32
  * and bf16. Warm-up runs, then repeats; reports median, min and max, achieved GFLOP/s and peak resident memory.
  */
@@ -122,10 +122,13 @@ final class BenchCommand implements Callable<Integer> {
             try (TextEncoder s = Encoders.load(model, opts); TextEncoder a = Encoders.load(anchor, opts)) {
                 benchPair((TorchTextEncoder) s, (TorchTextEncoder) a, "zoo");
                 if (!noScan) {
-                    DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
-                            .optHashFiles(false).build();
-                    time("whole scan, reference, 1000 prompts, 2 epochs", "in-process, model load excluded", 1,
-                            () -> new BackdoorDetector(cfg).scan(s, a, ShadowSet.synthetic(1000, 0)));
+                    for (org.amdet.DecisionMode m : org.amdet.DecisionMode.values()) {
+                        DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
+                                .optHashFiles(false).optMode(m).build();
+                        time("whole scan, " + m.label() + ", 1000 prompts, 2 epochs", "in-process, model load "
+                                + "excluded", Math.min(repeats, 3), () -> new BackdoorDetector(cfg).scan(s, a,
+                                ShadowSet.synthetic(1000, 0)));
+                    }
                 }
             }
             if (vitl) {
