@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.OptimizerParamGroupVector;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -135,14 +136,12 @@ final class TrainingSession implements AutoCloseable {
 
     /** Sets the learning rate of every parameter group. */
     void learningRate(double lr) {
-        for (long i = 0; i < optimizer.param_groups().size(); i++) {
-            optimizer.param_groups().get(i).options().set_lr(lr);
+        try (PointerScope s = new PointerScope()) {
+            OptimizerParamGroupVector groups = optimizer.param_groups();
+            for (long i = 0; i < groups.size(); i++) {
+                groups.get(i).options().set_lr(lr);
+            }
         }
-    }
-
-    /** The learning rate of the first parameter group. */
-    double learningRate() {
-        return optimizer.param_groups().get(0).options().get_lr();
     }
 
     /**

@@ -157,6 +157,24 @@ class ZooBuilderTest {
         assertEquals(Boolean.FALSE, m.fields().get("succeeded"));
     }
 
+    @Test
+    void scheduleAndBatchSplitFollowTheReference(@TempDir Path tmp) {
+        Backdoor bd = new Backdoor(new Trigger.Word("xq"), new BackdoorTarget.Prompt("a bus"));
+        InjectionConfig.Builder b = InjectionConfig.builder().setBase(BASE).setOut(tmp).setBackdoors(List.of(bd));
+        assertEquals(150, b.build().decayStep(), "x0.1 at step 150 of 200");
+        assertEquals(75, b.optSteps(100).build().decayStep(), "scaled with the steps");
+        assertEquals(40, b.optDecayAt(40).build().decayStep());
+        assertArrayEquals(new int[] {16, 16}, BackdoorInjection.split(32, 2));
+        assertArrayEquals(new int[] {11, 11, 10}, BackdoorInjection.split(32, 3));
+        BackdoorInjection.Prompts p = BackdoorInjection.prompts(List.of(), 50, 7);
+        assertEquals(50, p.heldOut().size());
+        assertTrue(p.heldOut().stream().noneMatch(new java.util.HashSet<>(p.train())::contains), "disjoint");
+        assertEquals(p, BackdoorInjection.prompts(List.of(), 50, 7), "deterministic");
+        BackdoorInjection.Prompts given = BackdoorInjection.prompts(List.of("a", "b", "c", "d", "e", "a"), 50, 1);
+        assertEquals(1, given.heldOut().size());
+        assertEquals(4, given.train().size(), "duplicates dropped");
+    }
+
     /** The reference attack's settings (200 steps of 64 + 32 prompts): sim_target as in the development zoo. */
     @Test
     @Tag("slow")
