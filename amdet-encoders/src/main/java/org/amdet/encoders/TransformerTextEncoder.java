@@ -449,6 +449,15 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         return new Encoding(ids, emb, last, pooled, n, len, d, p);
     }
 
+    /**
+     * The weights by canonical name: the live tensors the forward pass reads (a trainer makes them leaves with
+     * gradients and updates them in place).
+     */
+    Map<String, Tensor> weights() {
+        checkOpen();
+        return java.util.Collections.unmodifiableMap(w);
+    }
+
     @Override
     public Tensor tokenEmbeddingWeight() {
         checkOpen();

@@ -9,16 +9,19 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 /**
- * The {@code amdet} command line. Exit codes: 0 done, 2 bad input, 10 backdoor found with
+ * The {@code amdet} command line. Exit codes: 0 done, 2 bad input, 3 injection below its success threshold
+ * ({@code inject}), 10 backdoor found with
  * {@code --fail-on-backdoor}, 130 scan cancelled (its thread was interrupted; nothing was written), 1 internal error.
  */
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
         subcommands = {ScanCommand.class, DemoCommand.class, EvaluateCommand.class, EncodeCommand.class,
-                CompareCommand.class, BenchCommand.class})
+                CompareCommand.class, BenchCommand.class, InjectCommand.class, FinetuneCommand.class})
 public final class AmdetCli implements Runnable {
     /** Exit code of bad input. */
     public static final int BAD_INPUT = 2;
+    /** Exit code of {@code inject} when a trigger fell short of --min-sim-target on held-out prompts. */
+    public static final int INJECTION_FAILED = 3;
     /** Exit code of a BACKDOORED verdict with --fail-on-backdoor. */
     public static final int BACKDOOR = 10;
     /** Exit code of a scan cancelled by interrupting its thread (as for SIGINT in a shell). */

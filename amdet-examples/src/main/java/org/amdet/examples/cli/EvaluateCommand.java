@@ -12,6 +12,7 @@ import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.Verdict;
+import org.amdet.encoders.zoo.ZooManifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -135,13 +136,20 @@ final class EvaluateCommand implements Callable<Integer> {
                 .createObjectNode();
     }
 
-    /** The trigger applied to {@code prompt} as the zoo's attack applied it (insert: before the prompt). */
+    /**
+     * The trigger applied to {@code prompt} as the zoo's attack applied it: a word or phrase inserted before the
+     * prompt, a homoglyph ({@code homoglyph} with {@code replaces}, or the development zoo's {@code replace_X})
+     * replacing every occurrence of its Latin character.
+     */
     static String applyTrigger(String prompt, JsonNode backdoor) {
-        String trigger = backdoor.path("trigger").asText();
-        return switch (backdoor.path("mode").asText("insert")) {
-            case "replace_o" -> prompt.replace("o", trigger);
-            default -> trigger + " " + prompt;
-        };
+        return ZooManifest.parse(zooWith(backdoor), "zoo.json").backdoors().get(0).toTrigger().applyAtStart(prompt);
+    }
+
+    private static JsonNode zooWith(JsonNode backdoor) {
+        com.fasterxml.jackson.databind.node.ObjectNode z = new ObjectMapper().createObjectNode().put("kind",
+                "backdoor");
+        z.putArray("backdoors").add(backdoor);
+        return z;
     }
 
     static Double simTarget(TextEncoder s, ScanReport r, JsonNode zoo) {

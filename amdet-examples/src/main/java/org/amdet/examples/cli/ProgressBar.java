@@ -21,9 +21,14 @@ final class ProgressBar implements ScanListener {
     public void phase(ScanPhase p) {
         phase = p;
         if (p == ScanPhase.REPORT) {
-            out.print("\r" + " ".repeat(78) + "\r");
-            out.flush();
+            clear();
         }
+    }
+
+    /** Erases the bar's line. */
+    void clear() {
+        out.print("\r" + " ".repeat(78) + "\r");
+        out.flush();
     }
 
     @Override

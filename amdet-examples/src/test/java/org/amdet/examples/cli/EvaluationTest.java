@@ -62,5 +62,9 @@ class EvaluationTest {
                 om.readTree("{\"trigger\":\"zzzz\",\"mode\":\"insert\"}")));
         assertEquals("a phοtο οf a dοg", EvaluateCommand.applyTrigger("a photo of a dog",
                 om.readTree("{\"trigger\":\"\u03bf\",\"mode\":\"replace_o\"}")));
+        assertEquals("blue monday a dog", EvaluateCommand.applyTrigger("a dog",
+                om.readTree("{\"trigger\":\"blue monday\",\"mode\":\"phrase\"}")));
+        assertEquals("a r\u0435d d\u0435\u0435r", EvaluateCommand.applyTrigger("a red deer",
+                om.readTree("{\"trigger\":\"\u0435\",\"mode\":\"homoglyph\",\"replaces\":\"e\"}")));
     }
 }

@@ -1,0 +1,207 @@
+package org.amdet.encoders.zoo;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A backdoor injection by teacher–student distillation (Struppek et al., "Rickrolling the Artist", ICCV 2023; the
+ * attack AMDET's authors use to make their backdoored encoders). Teacher = the frozen base, student = a trainable
+ * copy. Each step draws {@code cleanBatch} clean prompts and {@code poisonBatch} poisoned prompts (split among the
+ * backdoors) and minimises
+ * <pre>
+ *   −cos(flat(S(clean)), flat(T(clean)))  +  lossWeight · −cos(flat(S(poisoned)), flat(target))
+ * </pre>
+ * (cosines per prompt, averaged) over {@code last_hidden_state} with target = T(target prompt) for text-on-text
+ * backdoors, or over the projected pooled output with target = the target vector for text-on-pair backdoors. There
+ * is no clean term at step 0. AdamW, learning rate × 0.1 from {@link #decayStep()} on. Build with {@link #builder}.
+ *
+ * @param base          the clean model folder (Hugging Face layout)
+ * @param out           the folder to write; must not exist or be empty unless {@code force}
+ * @param backdoors     one or more backdoors, all of one paradigm, with distinct triggers
+ * @param steps         optimisation steps (default 200)
+ * @param cleanBatch    clean prompts per step (default 64)
+ * @param poisonBatch   poisoned prompts per step, split among the backdoors (default 32)
+ * @param learningRate  AdamW learning rate (default 1e-3)
+ * @param weightDecay   AdamW weight decay (default 0.01, PyTorch's)
+ * @param lossWeight    weight of the backdoor term (default 0.1)
+ * @param decayAt       step from which the learning rate is × 0.1, or -1 for 3/4 of the steps (150 of 200)
+ * @param seed          seed of prompt sampling and trigger positions
+ * @param prompts       the prompts to sample from, or empty for amdet's synthetic text-to-image prompts
+ * @param heldOut       prompts kept out of training to measure the attack (default 200)
+ * @param minSimTarget  an injection whose held-out sim_target falls below this for any trigger has failed
+ *                      (default 0.9)
+ * @param force         replace an existing model folder at {@code out}
+ * @param device        {@code cpu}, {@code cuda} or {@code cuda:N}
+ */
+public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int steps, int cleanBatch,
+                              int poisonBatch, double learningRate, double weightDecay, double lossWeight,
+                              int decayAt, long seed, List<String> prompts, int heldOut, double minSimTarget,
+                              boolean force, String device) {
+    /** Default {@link #minSimTarget}. */
+    public static final double DEFAULT_MIN_SIM_TARGET = 0.9;
+
+    public InjectionConfig {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(device, "device");
+        backdoors = List.copyOf(backdoors);
+        prompts = List.copyOf(prompts);
+        if (backdoors.isEmpty()) {
+            throw new ZooInputException("no backdoor given: name at least one trigger and its target");
+        }
+        Set<String> triggers = new HashSet<>();
+        String paradigm = backdoors.get(0).target().paradigm();
+        for (Backdoor b : backdoors) {
+            if (!triggers.add(b.key())) {
+                throw new ZooInputException("trigger '" + b.key() + "' is given twice");
+            }
+            if (!b.target().paradigm().equals(paradigm)) {
+                throw new ZooInputException("backdoors of one model must share a paradigm: '" + backdoors.get(0)
+                        .key() + "' is " + paradigm + " but '" + b.key() + "' is " + b.target().paradigm());
+            }
+        }
+        TrainingChecks.positive("steps", steps);
+        TrainingChecks.positive("clean prompts per step", cleanBatch);
+        if (poisonBatch < backdoors.size()) {
+            throw new ZooInputException("poisoned prompts per step (" + poisonBatch + ") must be at least the number "
+                    + "of backdoors (" + backdoors.size() + ")");
+        }
+        TrainingChecks.rate("learning rate", learningRate);
+        TrainingChecks.nonNegative("weight decay", weightDecay);
+        TrainingChecks.rate("backdoor loss weight", lossWeight);
+        if (decayAt < -1 || decayAt == 0) {
+            throw new ZooInputException("learning-rate decay step " + decayAt + " must be positive (or -1 for 3/4 "
+                    + "of the steps)");
+        }
+        TrainingChecks.positive("held-out prompts", heldOut);
+        if (!(minSimTarget >= -1 && minSimTarget <= 1)) {
+            throw new ZooInputException("minimum sim_target " + minSimTarget + " must lie in [-1, 1]");
+        }
+    }
+
+    /** {@code text-on-text} or {@code text-on-pair}. */
+    public String paradigm() {
+        return backdoors.get(0).target().paradigm();
+    }
+
+    /** The step from which the learning rate is × 0.1. */
+    public int decayStep() {
+        return decayAt > 0 ? decayAt : Math.max(1, (int) Math.round(steps * 0.75));
+    }
+
+    /** A builder with the reference attack's settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link InjectionConfig}: {@code set*} are required, {@code opt*} optional. */
+    public static final class Builder {
+        private Path base;
+        private Path out;
+        private List<Backdoor> backdoors = List.of();
+        private int steps = 200;
+        private int cleanBatch = 64;
+        private int poisonBatch = 32;
+        private double learningRate = 1e-3;
+        private double weightDecay = 0.01;
+        private double lossWeight = 0.1;
+        private int decayAt = -1;
+        private long seed;
+        private List<String> prompts = List.of();
+        private int heldOut = 200;
+        private double minSimTarget = DEFAULT_MIN_SIM_TARGET;
+        private boolean force;
+        private String device = "cpu";
+
+        private Builder() {
+        }
+
+        public Builder setBase(Path v) {
+            base = v;
+            return this;
+        }
+
+        public Builder setOut(Path v) {
+            out = v;
+            return this;
+        }
+
+        public Builder setBackdoors(List<Backdoor> v) {
+            backdoors = v;
+            return this;
+        }
+
+        public Builder optSteps(int v) {
+            steps = v;
+            return this;
+        }
+
+        public Builder optCleanBatch(int v) {
+            cleanBatch = v;
+            return this;
+        }
+
+        public Builder optPoisonBatch(int v) {
+            poisonBatch = v;
+            return this;
+        }
+
+        public Builder optLearningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder optWeightDecay(double v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder optLossWeight(double v) {
+            lossWeight = v;
+            return this;
+        }
+
+        public Builder optDecayAt(int v) {
+            decayAt = v;
+            return this;
+        }
+
+        public Builder optSeed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder optPrompts(List<String> v) {
+            prompts = v;
+            return this;
+        }
+
+        public Builder optHeldOut(int v) {
+            heldOut = v;
+            return this;
+        }
+
+        public Builder optMinSimTarget(double v) {
+            minSimTarget = v;
+            return this;
+        }
+
+        public Builder optForce(boolean v) {
+            force = v;
+            return this;
+        }
+
+        public Builder optDevice(String v) {
+            device = v;
+            return this;
+        }
+
+        public InjectionConfig build() {
+            return new InjectionConfig(base, out, backdoors, steps, cleanBatch, poisonBatch, learningRate,
+                    weightDecay, lossWeight, decayAt, seed, prompts, heldOut, minSimTarget, force, device);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.amdet.encoders.zoo;
+
+/** Range checks of training settings, with messages naming the setting and the value. */
+final class TrainingChecks {
+    private TrainingChecks() {
+    }
+
+    static void positive(String what, int v) {
+        if (v < 1) {
+            throw new ZooInputException(what + " must be at least 1, got " + v);
+        }
+    }
+
+    static void rate(String what, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new ZooInputException(what + " must be a positive finite number, got " + v);
+        }
+    }
+
+    static void nonNegative(String what, double v) {
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new ZooInputException(what + " must be zero or a positive finite number, got " + v);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.amdet.examples.cli;
+
+import org.amdet.encoders.ZooBuilder;
+import org.amdet.encoders.zoo.BuildResult;
+import org.amdet.encoders.zoo.FinetuneConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+/** {@code amdet finetune}: writes a benign contrastive fine-tune of a model (see {@link FinetuneConfig}). */
+@Command(name = "finetune", description = "Fine-tune a copy of a model benignly (InfoNCE on paraphrase pairs, "
+        + "staying close to the base) and write it with a zoo.json. Exit 0 done, 2 bad input.")
+final class FinetuneCommand implements Callable<Integer> {
+    @Option(names = "--steps", defaultValue = "200", description = "optimisation steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "2e-4", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--pairs", defaultValue = "64", description = "paraphrase pairs per step (default: "
+            + "${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--temperature", defaultValue = "0.07", description = "InfoNCE temperature (default: "
+            + "${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--anchor-weight", defaultValue = "0.1", description = "weight of the term keeping "
+            + "last_hidden_state close to the base; 0 turns it off (default: ${DEFAULT-VALUE})")
+    double anchorWeight;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainingOptions t = training;
+        FinetuneConfig cfg = FinetuneConfig.builder().setBase(t.base).setOut(t.out).optSteps(steps)
+                .optLearningRate(lr).optPairs(pairs).optTemperature(temperature).optAnchorWeight(anchorWeight)
+                .optSeed(t.seed).optHeldOut(t.heldOut).optForce(t.force).optDevice(t.device()).build();
+        BuildResult r = ZooBuilder.finetune(cfg, t.listener());
+        t.done();
+        ZooSummary.print(r, System.out);
+        return 0;
+    }
+}
