@@ -12,7 +12,8 @@ final class CommonOptions {
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 or fp16 (default: ${DEFAULT-VALUE})")
     String precision;
 
-    @Option(names = "--threads", description = "threads in all (default: available cores); with 2 or more, the suspect and the anchor run side by side, each on half of them")
+    @Option(names = "--threads", description = "threads in all (default: available cores); with 2 or more, the "
+            + "suspect and the anchor run side by side, each on half of them")
     Integer threads;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
