@@ -193,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
                     new org.bytedeco.pytorch.Scalar(0.1));
             time(tag + ": judge check on 200 test prompts", "suspect + anchor forward, three judges", repeats,
                     () -> engine.judge(e, test, testOrig));
-            Stat batched = time(tag + ": landscape 50x50, batched", "250 grid points per forward pass", repeats,
+            Stat batched = time(tag + ": landscape 50x50, batched", "forward-batch grid points per pass", repeats,
                     () -> engine.landscape(e, test, testOrig, 50, "bench"));
             if (!noPointwise) {
                 ScanEngine pointwise = new ScanEngine(cfg.toBuilder().optForwardBatch(1).build(), s, a,
