@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Nd4jSupport {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jSupport.class);
-    private static volatile boolean ready;
+    private static boolean ready; // touched only on the ND4J thread
     private static final java.util.concurrent.ExecutorService THREAD = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "amdet-nd4j");
@@ -57,21 +57,17 @@ final class Nd4jSupport {
         }
     }
 
+    /** Starts ND4J once; runs only on the ND4J thread, so it needs no locking. */
     private static void init() {
         if (ready) {
             return;
         }
-        synchronized (Nd4jSupport.class) {
-            if (ready) {
-                return;
-            }
-            Nd4j.getExecutioner();
-            try {
-                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("cannot set OpenBLAS threads to 1 after ND4J start-up: {}", e.toString());
-            }
-            ready = true;
+        Nd4j.getExecutioner();
+        try {
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("cannot set OpenBLAS threads to 1 after ND4J start-up: {}", e.toString());
         }
+        ready = true;
     }
 }

@@ -59,6 +59,19 @@ public final class ScanEngine {
         this.sideBySide = Parallel.concurrent(suspect.device());
     }
 
+    /**
+     * {@code ids} cut to the exact prefix of both encoders plus the inserted vectors when the calibrated mode trims
+     * sequences and the cut is shorter; otherwise {@code ids} itself.
+     */
+    private Tensor trimmed(Tensor ids) {
+        if (cfg.mode() != org.amdet.DecisionMode.CALIBRATED || !cfg.trimSequences()) {
+            return ids;
+        }
+        long cut = Math.min(ids.size(1), Math.max(suspect.exactPrefixLength(ids), anchor.exactPrefixLength(ids))
+                + cfg.tokens());
+        return cut < ids.size(1) ? Scopes.keep(() -> ids.narrow(1, 0, cut).contiguous()) : ids;
+    }
+
     /** Ranks the prompts of {@code bank} instead of the shadow set in the explanation (empty: the shadow set). */
     public ScanEngine captions(List<String> bank) {
         this.captions = List.copyOf(bank);
@@ -67,6 +80,24 @@ public final class ScanEngine {
 
     /** Per-sample judge values on a set of prompts. */
     public record Judged(double[] assimilation, double[] cosFirst, double[] cosAnchor, double[] deviation) {
+        static Judged of(int n) {
+            return new Judged(new double[n], new double[n], new double[n], new double[n]);
+        }
+
+        /**
+         * Writes the judge values of a chunk of prompts from row {@code at} on: the suspect's features {@code f} and
+         * the anchor's {@code fa} with e inserted, the first prompt's feature {@code first} (float32) and the
+         * suspect's clean outputs {@code original}.
+         */
+        void fill(int at, Tensor f, Tensor fa, Tensor first, Tensor original) {
+            Tensor f32 = f.to(ScalarType.Float);
+            copy(TorchLosses.assimilationPerSample(f32), assimilation, at);
+            copy(TorchLosses.meanTokenCosine(f32, first.expand(f32.size(0), f32.size(1), f32.size(2))), cosFirst,
+                    at);
+            copy(TorchLosses.meanTokenCosine(fa.to(ScalarType.Float), f32), cosAnchor, at);
+            copy(TorchLosses.meanTokenCosine(original.to(ScalarType.Float), f32), deviation, at);
+        }
+
         public double share(double[] v, double threshold, boolean above, int from) {
             int c = 0;
             for (int i = from; i < v.length; i++) {
@@ -100,18 +131,10 @@ public final class ScanEngine {
             Tensor hidden;
             Tensor original;
             Tensor idsFull = Scopes.keep(() -> ids.index_select(0, order));
-            Tensor idsPerm = idsFull;
-            if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED && cfg.trimSequences()) {
-                long cut = Math.min(idsFull.size(1), Math.max(suspect.exactPrefixLength(idsFull),
-                        anchor.exactPrefixLength(idsFull)) + cfg.tokens());
-                if (cut < idsFull.size(1)) {
-                    idsPerm = Scopes.keep(() -> idsFull.narrow(1, 0, cut).contiguous());
-                }
-            }
-            Tensor idsUsed = idsPerm;
+            Tensor idsPerm = trimmed(idsFull);
             Tensor targetIds = idsFull.narrow(0, nTrain, 1);
             try (NoGradGuard g = new NoGradGuard()) {
-                hidden = Scopes.keep(() -> suspect.embed(idsUsed));
+                hidden = Scopes.keep(() -> suspect.embed(idsPerm));
                 original = encodeChunks(hidden);
             }
             Tensor trainHidden = hidden.narrow(0, 0, nTrain);
@@ -151,17 +174,9 @@ public final class ScanEngine {
             for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
                 int[] batchOrder = permutation(nTrain, rnd);
                 for (int bi = 0; bi < batches; bi++) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted at step "
-                                + step);
-                    }
-                    int from = bi * cfg.batchSize();
-                    int to = Math.min(nTrain, from + cfg.batchSize());
-                    double loss = step(e, adam, trainHidden, trainOriginal,
-                            java.util.Arrays.copyOfRange(batchOrder, from, to));
-                    if (!Double.isFinite(loss)) {
-                        throw nonFinite(loss, step + 1, e, trainHidden);
-                    }
+                    cancelIfInterrupted(step);
+                    double loss = finite(step(e, adam, trainHidden, trainOriginal, batch(batchOrder, bi, nTrain)),
+                            step, e, trainHidden);
                     losses[step] = loss;
                     step++;
                     sum += loss;
@@ -251,38 +266,14 @@ public final class ScanEngine {
             if (!bank) {
                 Tensor original = shadow.original();
                 long len = original.size(1);
-                Tensor target = Scopes.keep(() -> suspect.transform(Sequences.insert(suspect.embed(
-                        shadow.targetIds().narrow(1, 0, len)), e)).to(ScalarType.Float));
-                int n = (int) original.size(0);
-                for (int s = 0; s < n; s += cfg.forwardBatch()) {
-                    int rows = Math.min(cfg.forwardBatch(), n - s);
-                    try (PointerScope chunk = new PointerScope()) {
-                        Tensor f = original.narrow(0, s, rows).to(ScalarType.Float);
-                        float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(rows, f.size(1),
-                                f.size(2))));
-                        for (int i = 0; i < rows; i++) {
-                            scores[shadow.perm()[s + i]] = v[i];
-                        }
-                    }
-                }
+                rank(explainTarget(e, shadow.targetIds(), len), (s, rows) -> original.narrow(0, s, rows), shadow.perm(),
+                        scores);
             } else {
                 Tensor bankIds = Scopes.keep(() -> suspect.idsTensor(captions));
                 long len = Math.min(bankIds.size(1), Math.max(suspect.exactPrefixLength(bankIds),
                         suspect.exactPrefixLength(shadow.targetIds()) + cfg.tokens()));
-                Tensor target = Scopes.keep(() -> suspect.transform(Sequences.insert(suspect.embed(
-                        shadow.targetIds().narrow(1, 0, len)), e)).to(ScalarType.Float));
-                for (int s = 0; s < candidates.size(); s += cfg.forwardBatch()) {
-                    int rows = Math.min(cfg.forwardBatch(), candidates.size() - s);
-                    try (PointerScope chunk = new PointerScope()) {
-                        Tensor f = suspect.transform(suspect.embed(bankIds.narrow(0, s, rows).narrow(1, 0, len)))
-                                .to(ScalarType.Float);
-                        float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(rows, f.size(1),
-                                f.size(2))));
-                        for (int i = 0; i < rows; i++) {
-                            scores[s + i] = v[i];
-                        }
-                    }
-                }
+                rank(explainTarget(e, shadow.targetIds(), len), (s, rows) -> suspect.transform(suspect.embed(
+                        bankIds.narrow(0, s, rows).narrow(1, 0, len))), null, scores);
             }
             for (int i : topIndices(scores, top)) {
                 prompts.add(new ScanReport.Match(candidates.get(i), scores[i]));
@@ -299,6 +290,31 @@ public final class ScanEngine {
             }
         }
         return new ScanReport.Explanation(bank ? "caption bank" : "shadow set", prompts, tokens);
+    }
+
+    /** The suspect's float32 feature of the target prompt cut to {@code len} positions, with e inserted. */
+    private Tensor explainTarget(Tensor e, Tensor targetIds, long len) {
+        return Scopes.keep(() -> suspect.transform(Sequences.insert(suspect.embed(targetIds.narrow(1, 0, len)), e))
+                .to(ScalarType.Float));
+    }
+
+    /**
+     * Mean token cosine between {@code target} and every candidate's clean feature, {@code forwardBatch} candidates
+     * at a time ({@code features} gives rows [s, s + rows)); row r's score goes to {@code scores[index[r]]}, or
+     * {@code scores[r]} when {@code index} is null.
+     */
+    private void rank(Tensor target, java.util.function.BiFunction<Integer, Integer, Tensor> features, int[] index,
+                      double[] scores) {
+        for (int s = 0; s < scores.length; s += cfg.forwardBatch()) {
+            int rows = Math.min(cfg.forwardBatch(), scores.length - s);
+            try (PointerScope chunk = new PointerScope()) {
+                Tensor f = features.apply(s, rows).to(ScalarType.Float);
+                float[] v = Torch.toFloats(TorchLosses.meanTokenCosine(f, target.expand(rows, f.size(1), f.size(2))));
+                for (int i = 0; i < rows; i++) {
+                    scores[index == null ? s + i : index[s + i]] = v[i];
+                }
+            }
+        }
     }
 
     static int[] topIndices(double[] v, int k) {
@@ -349,6 +365,25 @@ public final class ScanEngine {
             warnings.add("every test prompt is fully assimilated even at the final embedding: the suspect's "
                     + "outputs may be constant; inspect the model");
         }
+    }
+
+    private void cancelIfInterrupted(int step) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted at step " + step);
+        }
+    }
+
+    /** The rows of batch {@code bi} of a shuffled train split of {@code nTrain} prompts. */
+    private int[] batch(int[] order, int bi, int nTrain) {
+        return java.util.Arrays.copyOfRange(order, bi * cfg.batchSize(), Math.min(nTrain, (bi + 1) * cfg.batchSize()));
+    }
+
+    /** {@code loss} when finite; else the error naming the broken model ({@code done} steps ran before). */
+    private double finite(double loss, int done, Tensor e, Tensor trainHidden) {
+        if (!Double.isFinite(loss)) {
+            throw nonFinite(loss, done + 1, e, trainHidden);
+        }
+        return loss;
     }
 
     /**
@@ -422,8 +457,7 @@ public final class ScanEngine {
         int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
         int planned = batches * cfg.epochs();
         int checkSteps = Math.max(1, batches / 4);
-        Clean clean = null;
-        ScanReport.Calibration cal = null;
+        Clean clean = clean(testHidden, testOriginal, testIds);
         Tested tested = null;
         int fired = 0;
         int settledAt = -1;
@@ -434,49 +468,34 @@ public final class ScanEngine {
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
             int[] order = permutation(nTrain, rnd);
             for (int bi = 0; bi < batches; bi++) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted at step "
-                            + step);
-                }
-                int[] rows = java.util.Arrays.copyOfRange(order, bi * cfg.batchSize(),
-                        Math.min(nTrain, (bi + 1) * cfg.batchSize()));
-                double loss = pooledStep(e, adam, trainHidden, trainOriginal, trainIds, trainPooled, rows,
-                        placeholder);
-                if (!Double.isFinite(loss)) {
-                    throw nonFinite(loss, step + 1, e, trainHidden);
-                }
+                cancelIfInterrupted(step);
+                double loss = finite(pooledStep(e, adam, trainHidden, trainOriginal, trainIds, trainPooled,
+                        batch(order, bi, nTrain), placeholder), step, e, trainHidden);
                 losses[step++] = loss;
                 sum += loss;
                 listener.step(epoch, step, planned, loss, sum / step);
                 if (cfg.earlyStop() && step % checkSteps == 0 && step < planned) {
                     clock.start(ScanPhase.CHECK);
                     listener.phase(ScanPhase.CHECK);
-                    if (clean == null) {
-                        clean = clean(testHidden, testOriginal, testIds);
-                    }
                     tested = calibration(e, testHidden, testOriginal, testIds, placeholder, clean);
-                    cal = tested.calibration();
-                    fired = cal.token().fires() || cal.pooled().fires() ? fired + 1 : 0;
+                    fired = tested.calibration().token().fires() || tested.calibration().pooled().fires() ? fired + 1
+                            : 0;
                     clock.start(ScanPhase.INVERT);
                     listener.phase(ScanPhase.INVERT);
                     if (fired >= DetectorConfig.SETTLE_CHECKS) {
                         settledAt = step;
                         break outer;
                     }
-                    cal = null;
                     tested = null;
                 }
             }
         }
         clock.start(ScanPhase.CHECK);
         listener.phase(ScanPhase.CHECK);
-        if (cal == null) {
-            if (clean == null) {
-                clean = clean(testHidden, testOriginal, testIds);
-            }
+        if (tested == null) {
             tested = calibration(e, testHidden, testOriginal, testIds, placeholder, clean);
-            cal = tested.calibration();
         }
+        ScanReport.Calibration cal = tested.calibration();
         Final fin = finalEvidence(e, testHidden, testOriginal, null, warnings, tested.judged());
         ScanReport.Landscape landscape = fin.landscape();
         ScanReport.TestStats stats = fin.stats();
@@ -553,19 +572,15 @@ public final class ScanEngine {
         return new Clean(tok, pool);
     }
 
-    /** Triggered suspect–anchor disagreement on the test split, per channel, against the clean one; the rule applied. */
     /** The calibrated rule's evidence and, from the same passes, the three judges' per-prompt values. */
     record Tested(ScanReport.Calibration calibration, Judged judged) {
     }
 
+    /** Triggered suspect–anchor disagreement on the test split per channel, against the clean one; the rule applied. */
     Tested calibration(Tensor e, Tensor hidden, Tensor original, Tensor ids, long placeholder, Clean clean) {
         int n = (int) hidden.size(0);
-        double[] tokTrig = new double[n];
         double[] poolTrig = new double[n];
-        double[] assim = new double[n];
-        double[] cosFirst = new double[n];
-        double[] cosAnchor = new double[n];
-        double[] dev = new double[n];
+        Judged judged = Judged.of(n);
         double consS;
         double consA;
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
@@ -582,15 +597,7 @@ public final class ScanEngine {
                     Tensor[] both = both(x);
                     Tensor fs = both[0];
                     Tensor fa = both[1];
-                    Tensor f32 = fs.to(ScalarType.Float);
-                    Tensor cosA = TorchLosses.meanTokenCosine(fa.to(ScalarType.Float), f32);
-                    copyOneMinus(cosA, tokTrig, start);
-                    copy(cosA, cosAnchor, start);
-                    copy(TorchLosses.assimilationPerSample(f32), assim, start);
-                    copy(TorchLosses.meanTokenCosine(f32, first.expand(len, f32.size(1), f32.size(2))), cosFirst,
-                            start);
-                    copy(TorchLosses.meanTokenCosine(original.narrow(0, start, len).to(ScalarType.Float), f32), dev,
-                            start);
+                    judged.fill(start, fs, fa, first, original.narrow(0, start, len));
                     Tensor pts = suspect.pool(fs, xi).to(ScalarType.Float);
                     Tensor pta = anchor.pool(fa, xi).to(ScalarType.Float);
                     copyOneMinus(TorchLosses.rowCosine(pta, pts), poolTrig, start);
@@ -612,8 +619,12 @@ public final class ScanEngine {
                     0)));
         }
         org.amdet.CalibratedThresholds ct = cfg.calibrated();
+        double[] tokTrig = new double[n];
+        for (int i = 0; i < n; i++) {
+            tokTrig[i] = 1.0 - judged.cosAnchor()[i];
+        }
         return new Tested(new ScanReport.Calibration(channel("token", tokTrig, clean.token(), ct), channel("pooled",
-                poolTrig, clean.pooled(), ct), consS, consA, ct), new Judged(assim, cosFirst, cosAnchor, dev));
+                poolTrig, clean.pooled(), ct), consS, consA, ct), judged);
     }
 
     static ScanReport.Channel channel(String name, double[] trig, double[] clean, org.amdet.CalibratedThresholds ct) {
@@ -747,36 +758,28 @@ public final class ScanEngine {
     /** The three judges' per-prompt values for {@code e} on the given prompts, batched. */
     public Judged judge(Tensor e, Tensor hidden, Tensor original) {
         int n = (int) hidden.size(0);
-        double[] assim = new double[n];
-        double[] cosFirst = new double[n];
-        double[] cosAnchor = new double[n];
-        double[] dev = new double[n];
+        Judged judged = Judged.of(n);
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
             Tensor first = firstFeature(e, hidden);
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor[] both = both(Sequences.insert(hidden.narrow(0, s, len), e));
-                    Tensor f = both[0].to(ScalarType.Float);
-                    Tensor fa = both[1].to(ScalarType.Float);
-                    Tensor o = original.narrow(0, s, len).to(ScalarType.Float);
-                    copy(TorchLosses.assimilationPerSample(f), assim, s);
-                    copy(TorchLosses.meanTokenCosine(f, first.expand(len, f.size(1), f.size(2))), cosFirst, s);
-                    copy(TorchLosses.meanTokenCosine(fa, f), cosAnchor, s);
-                    copy(TorchLosses.meanTokenCosine(o, f), dev, s);
+                    judged.fill(s, both[0], both[1], first, original.narrow(0, s, len));
                 }
             }
         }
-        return new Judged(assim, cosFirst, cosAnchor, dev);
+        return judged;
     }
 
-    /** The suspect's float32 feature of the first prompt of {@code hidden} with e inserted, kept in the caller's scope. */
+    /** The suspect's float32 feature of the first prompt of {@code hidden} with e inserted, in the caller's scope. */
     private Tensor firstFeature(Tensor e, Tensor hidden) {
         return Scopes.keep(() -> suspect.transform(Sequences.insert(hidden.narrow(0, 0, 1), e)).to(ScalarType.Float));
     }
 
     /** A reference check's judges over the prompts judged before the outcome was settled. */
-    public record Gate(int judged, double assimilationRatio, double sameTarget, double differentTarget, boolean passed) {
+    public record Gate(int judged, double assimilationRatio, double sameTarget, double differentTarget,
+                       boolean passed) {
     }
 
     /**
