@@ -37,10 +37,12 @@ import java.util.Objects;
  *                          pass gets 3–4× cheaper, but the padding positions' outputs, which injected backdoors are
  *                          trained on too, leave the objective: on the development zoo this weakened the inversion
  *                          enough to miss the homoglyph backdoor. Reference mode always uses all L positions.
- * @param earlyStop         calibrated mode: stop the inversion once the verdict is settled — the calibrated rule
- *                          fired at {@value org.amdet.DetectorConfig#SETTLE_CHECKS} consecutive interim checks (one
- *                          every quarter epoch from the second epoch on) — instead of running every epoch. Off: the
- *                          inversion always runs {@code epochs} epochs.
+ * @param earlyStop         calibrated mode: stop the inversion once the verdict is settled instead of running every
+ *                          epoch. The rule is applied every quarter epoch to a screening quarter of the test split
+ *                          (all of it below 40 prompts); when it fires there it is applied to the whole test split a
+ *                          sixteenth of an epoch later, and when it fires again the inversion ends with that
+ *                          BACKDOORED verdict. A CLEAN verdict always comes from the full run. Off: the inversion
+ *                          always runs {@code epochs} epochs.
  */
 public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, double trainFraction, int tokens,
                              double learningRate, double weightDecay, int batchSize, int epochs, double beta,
@@ -48,9 +50,6 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
                              int landscapeSize,
                              double landscapeExtent, int landscapePrompts, int forwardBatch, boolean hashFiles,
                              int evidenceLandscapeSize, boolean trimSequences, boolean earlyStop) {
-
-    /** Consecutive interim checks at which the calibrated rule must fire before {@code earlyStop} ends a scan. */
-    public static final int SETTLE_CHECKS = 2;
 
     public DetectorConfig {
         Objects.requireNonNull(mode, "mode");

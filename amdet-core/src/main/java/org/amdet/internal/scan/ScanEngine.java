@@ -128,21 +128,23 @@ public final class ScanEngine {
             listener.phase(ScanPhase.ENCODE_SHADOW);
             Tensor ids = suspect.idsTensor(prompts);
             Tensor order = Torch.longs(toLongs(perm), n).to(suspect.device(), ScalarType.Long);
-            Tensor hidden;
-            Tensor original;
             Tensor idsFull = Scopes.keep(() -> ids.index_select(0, order));
             Tensor idsPerm = trimmed(idsFull);
             Tensor targetIds = idsFull.narrow(0, nTrain, 1);
-            try (NoGradGuard g = new NoGradGuard()) {
-                hidden = Scopes.keep(() -> suspect.embed(idsPerm));
-                original = encodeChunks(hidden);
+            Tensor original = encodeIds(idsPerm);
+            if (original == null) {
+                throw new ScanException("the suspect's clean outputs hold NaN or infinite values on "
+                        + suspect.info().source() + ": the model is numerically broken; no verdict can be given");
             }
-            Tensor trainHidden = hidden.narrow(0, 0, nTrain);
+            // train batches are embedded when drawn (a lookup); the test split is reused by every check
+            Tensor trainIds = idsPerm.narrow(0, 0, nTrain);
             Tensor trainOriginal = original.narrow(0, 0, nTrain);
-            Tensor testHidden = hidden.narrow(0, nTrain, nTest);
+            Tensor testHidden;
+            try (NoGradGuard g = new NoGradGuard()) {
+                testHidden = Scopes.keep(() -> suspect.embed(idsPerm.narrow(0, nTrain, nTest)));
+            }
             Tensor testOriginal = original.narrow(0, nTrain, nTest);
-            checkFinite(original, "the suspect's clean outputs");
-            warnIfConstant(hidden.narrow(0, nTrain, nTest), original.narrow(0, nTrain, nTest), warnings);
+            warnIfConstant(testHidden, testOriginal, warnings);
 
             clock.start(ScanPhase.INVERT);
             listener.phase(ScanPhase.INVERT);
@@ -156,7 +158,7 @@ public final class ScanEngine {
             e.requires_grad_(true);
             Adam adam = optimizer(e);
             if (cfg.mode() == org.amdet.DecisionMode.CALIBRATED) {
-                return calibrated(e, adam, rnd, idsPerm, hidden, original, nTrain, nTest, warnings,
+                return calibrated(e, adam, rnd, idsPerm, testHidden, original, nTrain, nTest, warnings,
                         prompts.get(perm[nTrain]), new Shadow(prompts, perm, original, targetIds));
             }
 
@@ -175,8 +177,8 @@ public final class ScanEngine {
                 int[] batchOrder = permutation(nTrain, rnd);
                 for (int bi = 0; bi < batches; bi++) {
                     cancelIfInterrupted(step);
-                    double loss = finite(step(e, adam, trainHidden, trainOriginal, batch(batchOrder, bi, nTrain)),
-                            step, e, trainHidden);
+                    double loss = finite(step(e, adam, trainIds, trainOriginal, batch(batchOrder, bi, nTrain)),
+                            step, e, trainIds);
                     losses[step] = loss;
                     step++;
                     sum += loss;
@@ -379,9 +381,9 @@ public final class ScanEngine {
     }
 
     /** {@code loss} when finite; else the error naming the broken model ({@code done} steps ran before). */
-    private double finite(double loss, int done, Tensor e, Tensor trainHidden) {
+    private double finite(double loss, int done, Tensor e, Tensor trainIds) {
         if (!Double.isFinite(loss)) {
-            throw nonFinite(loss, done + 1, e, trainHidden);
+            throw nonFinite(loss, done + 1, e, trainIds);
         }
         return loss;
     }
@@ -390,10 +392,11 @@ public final class ScanEngine {
      * The error for a non-finite objective, naming the model whose features are non-finite on the first train
      * prompts with the current embedding (the anchor can be the broken one).
      */
-    private ScanException nonFinite(double loss, int step, Tensor e, Tensor trainHidden) {
+    private ScanException nonFinite(double loss, int step, Tensor e, Tensor trainIds) {
         String culprit;
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            Tensor x = Sequences.insert(trainHidden.narrow(0, 0, Math.min(4, trainHidden.size(0))), e.detach());
+            Tensor x = Sequences.insert(suspect.embed(trainIds.narrow(0, 0, Math.min(4, trainIds.size(0)))),
+                    e.detach());
             boolean suspectOk = Torch.item(torch.isfinite(suspect.transform(x)).all()) != 0;
             boolean anchorOk = Torch.item(torch.isfinite(anchor.transform(x)).all()) != 0;
             culprit = !anchorOk && suspectOk ? "the anchor " + anchor.info().source()
@@ -436,30 +439,33 @@ public final class ScanEngine {
 
     /**
      * The calibrated mode: inversion with the pooled term, then the calibrated rule. With {@code earlyStop}, the rule
-     * is also applied every quarter epoch; once it fires at {@link DetectorConfig#SETTLE_CHECKS} consecutive checks the
-     * verdict is settled (the suspect has shown an embedding under which it leaves its anchor on nearly every test
-     * prompt) and the inversion ends there.
+     * is also applied during the inversion: every quarter epoch on a screening quarter of the test split
+     * ({@link #screenPrompts}); when it fires there, on the whole test split a sixteenth of an epoch later. When that
+     * confirmation fires too the verdict is settled (the suspect has shown an embedding under which it leaves its
+     * anchor on nearly every test prompt) and the inversion ends there; otherwise screening resumes.
      */
-    private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor hidden, Tensor original,
-                               int nTrain, int nTest, List<String> warnings, String targetPrompt, Shadow shadow) {
+    private Outcome calibrated(Tensor e, Adam adam, SplittableRandom rnd, Tensor ids, Tensor testHidden,
+                               Tensor original, int nTrain, int nTest, List<String> warnings, String targetPrompt,
+                               Shadow shadow) {
         long placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
         Tensor pooledClean;
         try (NoGradGuard g = new NoGradGuard()) {
             pooledClean = Scopes.keep(() -> suspect.pool(original, ids).to(ScalarType.Float));
         }
-        Tensor trainHidden = hidden.narrow(0, 0, nTrain);
         Tensor trainOriginal = original.narrow(0, 0, nTrain);
         Tensor trainIds = ids.narrow(0, 0, nTrain);
         Tensor trainPooled = pooledClean.narrow(0, 0, nTrain);
-        Tensor testHidden = hidden.narrow(0, nTrain, nTest);
         Tensor testOriginal = original.narrow(0, nTrain, nTest);
         Tensor testIds = ids.narrow(0, nTrain, nTest);
         int batches = (nTrain + cfg.batchSize() - 1) / cfg.batchSize();
         int planned = batches * cfg.epochs();
         int checkSteps = Math.max(1, batches / 4);
+        int confirmSteps = Math.max(1, batches / 16);
+        int screen = screenPrompts(nTest);
         Clean clean = clean(testHidden, testOriginal, testIds);
         Tested tested = null;
-        int fired = 0;
+        int nextCheck = checkSteps;
+        boolean screened = false;
         int settledAt = -1;
         double[] losses = new double[planned];
         int step = 0;
@@ -469,24 +475,30 @@ public final class ScanEngine {
             int[] order = permutation(nTrain, rnd);
             for (int bi = 0; bi < batches; bi++) {
                 cancelIfInterrupted(step);
-                double loss = finite(pooledStep(e, adam, trainHidden, trainOriginal, trainIds, trainPooled,
-                        batch(order, bi, nTrain), placeholder), step, e, trainHidden);
+                double loss = finite(pooledStep(e, adam, trainOriginal, trainIds, trainPooled,
+                        batch(order, bi, nTrain), placeholder), step, e, trainIds);
                 losses[step++] = loss;
                 sum += loss;
                 listener.step(epoch, step, planned, loss, sum / step);
-                if (cfg.earlyStop() && step % checkSteps == 0 && step < planned) {
+                if (cfg.earlyStop() && step == nextCheck && step < planned) {
                     clock.start(ScanPhase.CHECK);
                     listener.phase(ScanPhase.CHECK);
-                    tested = calibration(e, testHidden, testOriginal, testIds, placeholder, clean);
-                    fired = tested.calibration().token().fires() || tested.calibration().pooled().fires() ? fired + 1
-                            : 0;
+                    if (!screened) {
+                        screened = fires(calibration(e, testHidden.narrow(0, 0, screen), testOriginal.narrow(0, 0,
+                                screen), testIds.narrow(0, 0, screen), placeholder, clean));
+                        nextCheck = step + (screened ? confirmSteps : checkSteps);
+                    } else {
+                        tested = calibration(e, testHidden, testOriginal, testIds, placeholder, clean);
+                        if (fires(tested)) {
+                            settledAt = step;
+                            break outer;
+                        }
+                        tested = null;
+                        screened = false;
+                        nextCheck = step + checkSteps;
+                    }
                     clock.start(ScanPhase.INVERT);
                     listener.phase(ScanPhase.INVERT);
-                    if (fired >= DetectorConfig.SETTLE_CHECKS) {
-                        settledAt = step;
-                        break outer;
-                    }
-                    tested = null;
                 }
             }
         }
@@ -502,7 +514,8 @@ public final class ScanEngine {
         float[] target = fin.target();
         boolean backdoor = cal.token().fires() || cal.pooled().fires();
         String settled = settledAt < 0 ? "" : String.format(java.util.Locale.ROOT, "; settled at step %d of %d "
-                + "(the rule fired at %d consecutive checks)", settledAt, planned, DetectorConfig.SETTLE_CHECKS);
+                + "(the rule fired on %d of the test prompts at step %d, then on all of them)", settledAt, planned,
+                screen, settledAt - confirmSteps);
         String decision = backdoor
                 ? String.format(java.util.Locale.ROOT, "calibrated rule: under the inverted trigger the suspect "
                         + "disagrees with its anchor %.1f× more than on clean prompts (%s channel; %.0f%% of test "
@@ -519,14 +532,27 @@ public final class ScanEngine {
                 (int) testHidden.size(1), nTrain, warnings, targetPrompt, explain(e, shadow));
     }
 
+    private static boolean fires(Tested t) {
+        return t.calibration().token().fires() || t.calibration().pooled().fires();
+    }
+
+    /**
+     * Test prompts of the early stop's screening checks: a quarter of the test split, but all of a split of fewer
+     * than 40 prompts (a smaller sample says too little).
+     */
+    static int screenPrompts(int nTest) {
+        return nTest < 40 ? nTest : nTest / 4;
+    }
+
     /** One step of the calibrated objective: token objective + pooledWeight × pooled objective. */
-    private double pooledStep(Tensor e, Adam adam, Tensor hidden, Tensor original, Tensor ids, Tensor pooledClean,
-                              int[] rows, long placeholder) {
+    private double pooledStep(Tensor e, Adam adam, Tensor original, Tensor ids, Tensor pooledClean, int[] rows,
+                              long placeholder) {
         try (PointerScope stepScope = new PointerScope()) {
             Tensor idx = Torch.longs(toLongs(rows), rows.length).to(suspect.device(), ScalarType.Long);
-            Tensor hb = hidden.index_select(0, idx);
+            Tensor rowIds = ids.index_select(0, idx);
+            Tensor hb = embedNoGrad(rowIds);
             Tensor ob = original.index_select(0, idx).to(ScalarType.Float);
-            Tensor ib = Sequences.insertIds(ids.index_select(0, idx), cfg.tokens(), placeholder);
+            Tensor ib = Sequences.insertIds(rowIds, cfg.tokens(), placeholder);
             Tensor pc = pooledClean.index_select(0, idx);
             double w = cfg.calibrated().pooledWeight();
             adam.zero_grad();
@@ -665,10 +691,10 @@ public final class ScanEngine {
      *
      * @return the objective before the update
      */
-    public double step(Tensor e, Adam adam, Tensor hidden, Tensor original, int[] rows) {
+    public double step(Tensor e, Adam adam, Tensor ids, Tensor original, int[] rows) {
         try (PointerScope stepScope = new PointerScope()) {
             Tensor idx = Torch.longs(toLongs(rows), rows.length).to(suspect.device(), ScalarType.Long);
-            Tensor hb = hidden.index_select(0, idx);
+            Tensor hb = embedNoGrad(ids.index_select(0, idx));
             Tensor ob = original.index_select(0, idx).to(ScalarType.Float);
             adam.zero_grad();
             Tensor obj = backward(e, hb, (fs, fa) -> TorchLosses.objective(fs.to(ScalarType.Float), ob,
@@ -727,32 +753,49 @@ public final class ScanEngine {
         return new Adam(new TensorVector(e), opts);
     }
 
-    /** The suspect's clean outputs of {@code hidden}, {@code forwardBatch} rows per pass (no gradient). */
-    public Tensor encodeChunks(Tensor hidden) {
+    /** The embedding-layer output of {@code ids}, computed without recording a graph. */
+    private Tensor embedNoGrad(Tensor ids) {
         try (NoGradGuard g = new NoGradGuard()) {
-            return encodeChunksNoGrad(hidden);
+            return suspect.embed(ids);
         }
     }
 
-    private Tensor encodeChunksNoGrad(Tensor hidden) {
-        long n = hidden.size(0);
-        List<Tensor> parts = new ArrayList<>();
+    /**
+     * The suspect's clean outputs of the token ids {@code ids} [n, L], or null when any is NaN or infinite. The
+     * prompts are embedded and run {@code forwardBatch} at a time (two chunks side by side when passes run
+     * concurrently), each chunk written into one [n, L, D] result, so no embedding of the whole set and no
+     * concatenated copy is ever held.
+     */
+    public Tensor encodeIds(Tensor ids) {
+        long n = ids.size(0);
         long fb = cfg.forwardBatch();
-        for (long s = 0; s < n; s += 2 * fb) {
-            long start = s;
-            long len = Math.min(fb, n - s);
-            long len2 = Math.min(fb, n - s - len);
-            if (len2 <= 0) {
-                parts.add(Scopes.keep(() -> suspect.transform(hidden.narrow(0, start, len))));
-            } else {
-                Tensor[] two = Parallel.both(sideBySide, () -> suspect.transform(hidden.narrow(0, start, len)),
-                        () -> suspect.transform(hidden.narrow(0, start + len, len2)));
-                parts.add(two[0]);
-                parts.add(two[1]);
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor out = Scopes.keep(() -> torch.empty(new long[] {n, ids.size(1), suspect.info().hiddenSize()},
+                    new org.bytedeco.pytorch.TensorOptions(suspect.computeType()).device(
+                            new org.bytedeco.pytorch.DeviceOptional(suspect.device())), null));
+            boolean finite = true;
+            for (long s = 0; s < n && finite; s += 2 * fb) {
+                long start = s;
+                long len = Math.min(fb, n - s);
+                long len2 = Math.min(fb, n - s - len);
+                try (PointerScope chunk = new PointerScope()) {
+                    Tensor[] flags = len2 <= 0 ? new Tensor[] {encodeInto(out, ids, start, len)}
+                            : Parallel.both(sideBySide, () -> encodeInto(out, ids, start, len),
+                                    () -> encodeInto(out, ids, start + len, len2));
+                    for (Tensor f : flags) {
+                        finite &= Torch.item(f) != 0;
+                    }
+                }
             }
+            return finite ? out : null;
         }
-        return parts.size() == 1 ? parts.get(0) : Scopes.keep(() -> torch.cat(new TensorVector(
-                parts.toArray(new Tensor[0])), 0));
+    }
+
+    /** Writes the suspect's clean outputs of rows [start, start + len) into {@code out}; whether all are finite. */
+    private Tensor encodeInto(Tensor out, Tensor ids, long start, long len) {
+        Tensor f = suspect.transform(suspect.embed(ids.narrow(0, start, len)));
+        out.narrow(0, start, len).copy_(f);
+        return torch.isfinite(f).all();
     }
 
     /** The three judges' per-prompt values for {@code e} on the given prompts, batched. */
@@ -926,13 +969,6 @@ public final class ScanEngine {
             }
         }
         return out;
-    }
-
-    private void checkFinite(Tensor t, String what) {
-        if (Torch.item(torch.isfinite(t).all()) == 0) {
-            throw new ScanException(what + " hold NaN or infinite values on " + suspect.info().source()
-                    + ": the model is numerically broken; no verdict can be given");
-        }
     }
 
     static int[] permutation(int n, SplittableRandom r) {

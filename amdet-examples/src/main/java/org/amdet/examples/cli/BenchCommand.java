@@ -176,18 +176,18 @@ final class BenchCommand implements Callable<Integer> {
         ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
         List<String> prompts = ShadowSet.synthetic(1000, 0).prompts();
         try (PointerScope scope = new PointerScope()) {
-            Tensor hidden;
-            try (NoGradGuard g = new NoGradGuard()) {
-                hidden = s.embed(s.idsTensor(prompts));
-            }
+            Tensor ids = s.idsTensor(prompts);
             time(tag + ": encode 1000 shadow prompts", "tokenise + embed + suspect forward", repeats, () -> {
-                try (PointerScope p = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                    engine.encodeChunks(s.embed(s.idsTensor(prompts)));
+                try (PointerScope p = new PointerScope()) {
+                    engine.encodeIds(s.idsTensor(prompts));
                 }
             });
-            Tensor original = engine.encodeChunks(hidden);
-            benchStepOn(engine, s, hidden, original, tag, intermediateOf(s));
-            Tensor test = hidden.narrow(0, 800, 200);
+            Tensor original = engine.encodeIds(ids);
+            benchStepOn(engine, s, ids, original, tag, intermediateOf(s));
+            Tensor test;
+            try (NoGradGuard g = new NoGradGuard()) {
+                test = s.embed(ids.narrow(0, 800, 200));
+            }
             Tensor testOrig = original.narrow(0, 800, 200);
             Tensor e = Torch.floats(new float[s.info().hiddenSize()], 1, s.info().hiddenSize()).add(
                     new org.bytedeco.pytorch.Scalar(0.1));
@@ -211,16 +211,13 @@ final class BenchCommand implements Callable<Integer> {
         ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
         List<String> prompts = ShadowSet.synthetic(10, 0).prompts();
         try (PointerScope scope = new PointerScope()) {
-            Tensor hidden;
-            try (NoGradGuard g = new NoGradGuard()) {
-                hidden = s.embed(s.idsTensor(prompts));
-            }
-            Tensor original = engine.encodeChunks(hidden);
-            benchStepOn(engine, s, hidden, original, tag, intermediate);
+            Tensor ids = s.idsTensor(prompts);
+            Tensor original = engine.encodeIds(ids);
+            benchStepOn(engine, s, ids, original, tag, intermediate);
         }
     }
 
-    private void benchStepOn(ScanEngine engine, TorchTextEncoder s, Tensor hidden, Tensor original, String tag,
+    private void benchStepOn(ScanEngine engine, TorchTextEncoder s, Tensor ids, Tensor original, String tag,
                              int intermediate) throws Exception {
         int d = s.info().hiddenSize();
         Tensor e = Torch.floats(new float[d], 1, d).to(s.device(), ScalarType.Float);
@@ -229,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
         int[] rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         double flops = 4 * 10 * forwardFlops(s.info(), intermediate);
         Stat st = time(tag + ": inversion step, batch 10", String.format(Locale.ROOT, "%.1f GFLOP",
-                flops / 1e9), repeats, () -> engine.step(e, adam, hidden, original, rows));
+                flops / 1e9), repeats, () -> engine.step(e, adam, ids, original, rows));
         String rate = String.format(Locale.ROOT, "%.1f GFLOP/s", flops / 1e9 / st.median());
         stats.set(stats.size() - 1, new Stat(st.name(), st.median(), st.min(), st.max(), st.runs(), st.unit(),
                 st.note() + ", " + rate));
