@@ -1,5 +1,7 @@
 package org.amdet;
 
+import org.amdet.internal.torch.Torch;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +14,17 @@ import java.util.stream.Collectors;
 /** Entry point to load text encoders: finds the {@link EncoderFamily} that recognises a model and loads it. */
 public final class Encoders {
     private Encoders() {
+    }
+
+    /**
+     * Starts loading the native libraries a scan needs (LibTorch, and ND4J for the landscape) on background threads
+     * and returns at once. Call it early — e.g. first thing in {@code main} — so the one to two seconds they take to
+     * load overlap with the application's own start-up; {@link #load} and scans then find them ready, or wait for
+     * them. Optional, idempotent and cheap; a loading failure is reported by the first call that needs the library.
+     */
+    public static void preload() {
+        Torch.initAsync();
+        org.amdet.landscape.Landscape.preload();
     }
 
     /** The encoder families on the class path, in service-loader order. */
@@ -32,6 +45,7 @@ public final class Encoders {
      * @throws UnsupportedModelException when no family recognises it (the message lists the supported ones)
      */
     public static TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+        Torch.initAsync(); // LibTorch loads while the family reads configs and tokenizers
         if (!Files.exists(source)) {
             throw new ModelLoadException(source, "no such file or folder: expected a model folder (config.json, "
                     + "model.safetensors, tokenizer.json) or a LongCLIP .pt checkpoint");

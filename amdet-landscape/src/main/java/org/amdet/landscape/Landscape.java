@@ -14,6 +14,24 @@ import java.util.Objects;
 public record Landscape(double[] axis, double[][] surface, HessianSpectrum spectrum) {
 
     /**
+     * Starts ND4J, which computes the Hessian spectra, on its own thread and returns at once, so that the first
+     * landscape does not wait for its native libraries (a quarter of a second on the development machine). Optional:
+     * without it the first landscape starts ND4J itself.
+     */
+    public static void preload() {
+        Nd4jSupport.preload();
+    }
+
+    /**
+     * Waits until a {@link #preload()} in progress has finished (returns at once when none was started). ND4J's
+     * start-up briefly changes the process-wide OpenBLAS thread count, which other native code in the process (e.g.
+     * LibTorch) should not run under; call this before starting such work.
+     */
+    public static void awaitPreload() {
+        Nd4jSupport.awaitPreload();
+    }
+
+    /**
      * Evaluates {@code objective} on the grid of {@code config}, {@code config.blockSize()} points per call.
      *
      * @throws IllegalArgumentException when the objective returns the wrong number of values or non-finite values

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 final class Nd4jSupport {
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jSupport.class);
     private static boolean ready; // touched only on the ND4J thread
+    private static volatile java.util.concurrent.Future<?> preloading;
     private static final java.util.concurrent.ExecutorService THREAD = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "amdet-nd4j");
@@ -54,6 +55,38 @@ final class Nd4jSupport {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Queues ND4J's start-up on its thread and returns at once; a failure is met again by the first real use. */
+    static void preload() {
+        preloading = THREAD.submit(() -> {
+            try {
+                init();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("background ND4J start-up failed (the first landscape reports it): {}", e.toString());
+            }
+        });
+    }
+
+    /**
+     * Waits (uninterruptibly) until a {@link #preload()} has finished. ND4J's start-up sets the process-wide OpenBLAS
+     * thread count before this class restores it, so LibTorch work must not run during it.
+     */
+    static void awaitPreload() {
+        java.util.concurrent.Future<?> f = preloading;
+        boolean interrupted = false;
+        while (f != null && !f.isDone()) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break; // the preload task catches its own failures; nothing to wait for
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

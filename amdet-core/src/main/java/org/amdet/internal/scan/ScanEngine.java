@@ -123,6 +123,7 @@ public final class ScanEngine {
         int[] perm = permutation(n, rnd);
         ReferenceThresholds th = cfg.thresholds();
         List<String> warnings = new ArrayList<>();
+        Landscape.awaitPreload(); // ND4J's start-up must not overlap LibTorch work (see Landscape.awaitPreload)
         try (PointerScope scanScope = new PointerScope()) {
             clock.start(ScanPhase.ENCODE_SHADOW);
             listener.phase(ScanPhase.ENCODE_SHADOW);

@@ -22,6 +22,8 @@ public final class Torch {
     private static volatile boolean initialised;
     private static volatile boolean pairParallel;
     private static volatile int totalThreads = 1;
+    private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Torch() {
     }
@@ -71,6 +73,27 @@ public final class Torch {
         } catch (RuntimeException e) {
             LOG.debug("allocator priming skipped: {}", e.toString());
         }
+    }
+
+    /**
+     * Starts {@link #init()} on a daemon thread and returns at once (nothing happens when it has run or is running).
+     * Loading LibTorch's native libraries takes one to two seconds on one core; started early, it overlaps with work
+     * that does not need them (parsing options, configs and tokenizers). A failure is left for the next caller of
+     * {@link #init()}, which then meets it itself.
+     */
+    public static void initAsync() {
+        if (initialised || !STARTED.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                init();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("background LibTorch start-up failed (the next use reports it): {}", e.toString());
+            }
+        }, "amdet-torch-init");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -26,6 +26,8 @@ public final class AmdetCli implements Runnable {
     public static final int BACKDOOR = 10;
     /** Exit code of a scan cancelled by interrupting its thread (as for SIGINT in a shell). */
     public static final int CANCELLED = 130;
+    /** Commands that scan: their native libraries start loading before the options are even parsed. */
+    private static final java.util.Set<String> SCANNING = java.util.Set.of("scan", "demo", "evaluate", "bench");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +38,9 @@ public final class AmdetCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && SCANNING.contains(args[0])) {
+            org.amdet.Encoders.preload();
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
