@@ -582,19 +582,18 @@ public final class ScanEngine {
         double[] tok = new double[n];
         double[] pool = new double[n];
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
-            for (int s = 0; s < n; s += cfg.forwardBatch()) {
-                int len = Math.min(cfg.forwardBatch(), n - s);
-                try (PointerScope chunk = new PointerScope()) {
-                    Tensor hb = hidden.narrow(0, s, len);
-                    Tensor ib = ids.narrow(0, s, len);
-                    Tensor so = original.narrow(0, s, len);
-                    Tensor ao = anchor.transform(hb);
-                    copyOneMinus(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float), so.to(ScalarType.Float)), tok,
-                            s);
-                    copyOneMinus(TorchLosses.rowCosine(anchor.pool(ao, ib).to(ScalarType.Float),
-                            suspect.pool(so, ib).to(ScalarType.Float)), pool, s);
-                }
-            }
+            chunks(n, (s, len) -> {
+                Tensor ib = ids.narrow(0, s, len);
+                Tensor so = original.narrow(0, s, len);
+                Tensor ao = anchor.transform(hidden.narrow(0, s, len));
+                return torch.stack(new TensorVector(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float),
+                        so.to(ScalarType.Float)), TorchLosses.rowCosine(anchor.pool(ao, ib).to(ScalarType.Float),
+                        suspect.pool(so, ib).to(ScalarType.Float))), 0);
+            }, (s, cosines) -> {
+                copyOneMinus(cosines.select(0, 0), tok, (int) s);
+                copyOneMinus(cosines.select(0, 1), pool, (int) s);
+                return true;
+            });
         }
         return new Clean(tok, pool);
     }
@@ -769,26 +768,45 @@ public final class ScanEngine {
      */
     public Tensor encodeIds(Tensor ids) {
         long n = ids.size(0);
-        long fb = cfg.forwardBatch();
         try (NoGradGuard g = new NoGradGuard()) {
             Tensor out = Scopes.keep(() -> torch.empty(new long[] {n, ids.size(1), suspect.info().hiddenSize()},
                     new org.bytedeco.pytorch.TensorOptions(suspect.computeType()).device(
                             new org.bytedeco.pytorch.DeviceOptional(suspect.device())), null));
-            boolean finite = true;
-            for (long s = 0; s < n && finite; s += 2 * fb) {
-                long start = s;
-                long len = Math.min(fb, n - s);
-                long len2 = Math.min(fb, n - s - len);
-                try (PointerScope chunk = new PointerScope()) {
-                    Tensor[] flags = len2 <= 0 ? new Tensor[] {encodeInto(out, ids, start, len)}
-                            : Parallel.both(sideBySide, () -> encodeInto(out, ids, start, len),
-                                    () -> encodeInto(out, ids, start + len, len2));
-                    for (Tensor f : flags) {
-                        finite &= Torch.item(f) != 0;
-                    }
+            boolean[] finite = {true};
+            chunks(n, (s, len) -> encodeInto(out, ids, s, len), (s, flag) -> finite[0] = Torch.item(flag) != 0);
+            return finite[0] ? out : null;
+        }
+    }
+
+    /** A computation on rows [start, start + len) of a set of prompts. */
+    private interface ChunkWork {
+        Tensor apply(long start, long len);
+    }
+
+    /** Takes the result of a chunk starting at row {@code start}; false stops the remaining chunks. */
+    private interface ChunkResult {
+        boolean accept(long start, Tensor result);
+    }
+
+    /**
+     * Runs {@code work} over rows [0, n) {@code forwardBatch} rows at a time, two chunks side by side when passes run
+     * concurrently, and hands each result to {@code sink} on the calling thread in row order, while the chunk's
+     * scope is still open.
+     */
+    private void chunks(long n, ChunkWork work, ChunkResult sink) {
+        long fb = cfg.forwardBatch();
+        for (long s = 0; s < n; s += 2 * fb) {
+            long start = s;
+            long len = Math.min(fb, n - s);
+            long len2 = Math.min(fb, n - s - len);
+            try (PointerScope chunk = new PointerScope()) {
+                Tensor[] r = len2 <= 0 ? new Tensor[] {Scopes.keep(() -> work.apply(start, len))}
+                        : Parallel.both(sideBySide, () -> work.apply(start, len),
+                                () -> work.apply(start + len, len2));
+                if (!sink.accept(start, r[0]) || r.length > 1 && !sink.accept(start + len, r[1])) {
+                    return;
                 }
             }
-            return finite ? out : null;
         }
     }
 
