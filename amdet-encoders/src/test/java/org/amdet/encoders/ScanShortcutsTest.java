@@ -114,4 +114,21 @@ class ScanShortcutsTest {
             }
         }
     }
+
+    @Test
+    void theChunkedShadowEncodeEqualsOneForwardOfAllPrompts() {
+        // 37 prompts in chunks of 8: four side-by-side pairs and a lone last chunk
+        ScanEngine engine = new ScanEngine(DetectorConfig.builder().optForwardBatch(8).build(), suspect, anchor,
+                ScanListener.none(), new ScanClock());
+        List<String> prompts = ShadowSet.synthetic(37, 5).prompts();
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            Tensor ids = suspect.idsTensor(prompts);
+            Tensor chunked = engine.encodeIds(ids);
+            Tensor whole = suspect.transform(suspect.embed(ids));
+            assertEquals(List.of(37L, ids.size(1), (long) suspect.info().hiddenSize()),
+                    List.of(chunked.size(0), chunked.size(1), chunked.size(2)));
+            assertTrue(AmdetGoldenTest.maxDiff(whole, chunked) < 1e-5, "max diff " + AmdetGoldenTest.maxDiff(whole,
+                    chunked));
+        }
+    }
 }

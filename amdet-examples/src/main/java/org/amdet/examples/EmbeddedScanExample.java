@@ -47,6 +47,7 @@ public final class EmbeddedScanExample {
     }
 
     public static void main(String[] args) throws Exception {
+        Encoders.preload(); // native libraries load in the background while the arguments are checked
         if (args.length != 2) {
             System.err.println("usage: EmbeddedScanExample SUSPECT_DIR ANCHOR_DIR");
             System.exit(2);
