@@ -33,6 +33,22 @@ final class Nd4jSupport {
             init();
             return work.get();
         });
+        try {
+            return await(f);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error er) {
+                throw er;
+            }
+            throw new IllegalStateException(c);
+        }
+    }
+
+    /** The result of {@code f}, waited for uninterruptibly (an interrupt is kept for the caller). */
+    private static <T> T await(java.util.concurrent.Future<T> f) throws java.util.concurrent.ExecutionException {
         boolean interrupted = false;
         try {
             while (true) {
@@ -40,15 +56,6 @@ final class Nd4jSupport {
                     return f.get();
                 } catch (InterruptedException e) {
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable c = e.getCause();
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (c instanceof Error er) {
-                        throw er;
-                    }
-                    throw new IllegalStateException(c);
                 }
             }
         } finally {
@@ -75,18 +82,12 @@ final class Nd4jSupport {
      */
     static void awaitPreload() {
         java.util.concurrent.Future<?> f = preloading;
-        boolean interrupted = false;
-        while (f != null && !f.isDone()) {
+        if (f != null) {
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                interrupted = true;
+                await(f);
             } catch (java.util.concurrent.ExecutionException e) {
-                break; // the preload task catches its own failures; nothing to wait for
+                // the preload task catches its own failures; nothing to wait for
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

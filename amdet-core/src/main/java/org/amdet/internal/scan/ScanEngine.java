@@ -140,10 +140,7 @@ public final class ScanEngine {
             // train batches are embedded when drawn (a lookup); the test split is reused by every check
             Tensor trainIds = idsPerm.narrow(0, 0, nTrain);
             Tensor trainOriginal = original.narrow(0, 0, nTrain);
-            Tensor testHidden;
-            try (NoGradGuard g = new NoGradGuard()) {
-                testHidden = Scopes.keep(() -> suspect.embed(idsPerm.narrow(0, nTrain, nTest)));
-            }
+            Tensor testHidden = Scopes.keep(() -> embedNoGrad(idsPerm.narrow(0, nTrain, nTest)));
             Tensor testOriginal = original.narrow(0, nTrain, nTest);
             warnIfConstant(testHidden, testOriginal, warnings);
 
