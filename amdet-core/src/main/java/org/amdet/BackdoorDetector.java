@@ -1,25 +1,14 @@
 package org.amdet;
 
+import org.amdet.internal.scan.ReportAssembly;
 import org.amdet.internal.scan.ScanClock;
 import org.amdet.internal.scan.ScanEngine;
-import org.amdet.internal.torch.Torch;
-import org.amdet.internal.torch.TorchTextEncoder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.amdet.internal.scan.ScanOutcome;
+import org.amdet.spi.TorchTextEncoder;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Model-level backdoor detection for text encoders (AMDET, Wang et al., "Assimilation Matters", arXiv 2512.00343).
@@ -42,7 +31,6 @@ import java.util.stream.Stream;
  * ({@link ScanCancelledException}).
  */
 public final class BackdoorDetector {
-    private static final Logger LOG = LoggerFactory.getLogger(BackdoorDetector.class);
     /** LibTorch version of the bundled Bytedeco presets. */
     public static final String LIBTORCH_VERSION = "2.10.0 (org.bytedeco:pytorch 2.10.0-1.5.13)";
 
@@ -89,7 +77,7 @@ public final class BackdoorDetector {
         String started = Instant.now().toString();
         ScanClock clock = new ScanClock();
         List<String> prompts = shadow.limit(config.shadowSize()).prompts();
-        ScanEngine.Outcome o;
+        ScanOutcome o;
         try {
             o = new ScanEngine(config, s, a, listener, clock).captions(captionBank).run(prompts);
         } catch (ScanException | ScanCancelledException e) {
@@ -97,28 +85,7 @@ public final class BackdoorDetector {
         } catch (RuntimeException e) {
             throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: " + e.getMessage(), e);
         }
-        List<String> warnings = new ArrayList<>(o.warnings());
-        if (shadow.size() < config.shadowSize()) {
-            warnings.add("the shadow set holds " + shadow.size() + " prompts, fewer than the configured "
-                    + config.shadowSize());
-        }
-        Map<String, Double> seconds = clock.seconds();
-        double norm = 0;
-        for (float v : o.embedding()) {
-            norm += (double) v * v;
-        }
-        ScanReport.Evidence ev = new ScanReport.Evidence(o.losses(), o.steps(), o.plannedSteps(), o.runningMean(),
-                o.stoppedEarly(), o.checks(), o.test(), o.calibration(), o.landscape());
-        ScanReport.Embedding emb = new ScanReport.Embedding(config.tokens(), s.info().hiddenSize(), o.embedding(),
-                Math.sqrt(norm), o.targetLength(), o.targetFeature(), o.targetPrompt());
-        ScanReport.Provenance prov = new ScanReport.Provenance(ref(s.info()), ref(a.info()), config,
-                shadow.source(), prompts.size(), o.trainPrompts(), version(), LIBTORCH_VERSION, s.info().device(),
-                s.info().precision().label(), Torch.threads(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), started);
-        Verdict v = o.backdoor() ? Verdict.BACKDOORED : Verdict.CLEAN;
-        LOG.info("scan of {}: {} ({})", s.info().source(), v, o.decision());
-        return new ScanReport(ScanReport.SCHEMA, v, o.decision(), config.mode(), ev, emb, o.explanation(), seconds,
-                prov, warnings);
+        return ReportAssembly.assemble(config, s.info(), a.info(), shadow, prompts, o, clock, started);
     }
 
     private static TorchTextEncoder torchOf(TextEncoder e, String role) {
@@ -151,47 +118,6 @@ public final class BackdoorDetector {
         if (s.precision() != a.precision()) {
             throw new ScanException("suspect computes in " + s.precision().label() + " but anchor in "
                     + a.precision().label() + ": load both with the same precision");
-        }
-    }
-
-    private ScanReport.ModelRef ref(EncoderInfo info) {
-        Map<String, String> hashes = new LinkedHashMap<>();
-        if (config.hashFiles()) {
-            Path src = info.source();
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(src)) {
-                try (Stream<Path> st = Files.list(src)) {
-                    st.filter(Files::isRegularFile).filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.endsWith(".json") || n.endsWith(".safetensors") || n.endsWith(".pt");
-                    }).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    LOG.warn("cannot list {} for hashing: {}", src, e.getMessage());
-                }
-            } else {
-                files.add(src);
-                Path tj = src.toAbsolutePath().getParent().resolve("tokenizer.json");
-                if (Files.isRegularFile(tj)) {
-                    files.add(tj);
-                }
-            }
-            for (Path f : files) {
-                hashes.put(f.getFileName().toString(), sha256(f));
-            }
-        }
-        return new ScanReport.ModelRef(info.source().toString(), info.family(), hashes);
-    }
-
-    static String sha256(Path f) {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            return "unreadable: " + e.getMessage();
         }
     }
 

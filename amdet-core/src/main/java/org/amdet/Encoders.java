@@ -1,6 +1,7 @@
 package org.amdet;
 
 import org.amdet.internal.torch.Torch;
+import org.amdet.spi.EncoderFamily;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

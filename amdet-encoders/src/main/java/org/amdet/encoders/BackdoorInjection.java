@@ -10,7 +10,7 @@ import org.amdet.encoders.zoo.Trigger;
 import org.amdet.encoders.zoo.ZooInputException;
 import org.amdet.encoders.zoo.ZooListener;
 import org.amdet.encoders.zoo.ZooManifest;
-import org.amdet.internal.torch.Torch;
+import org.amdet.spi.TorchSupport;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -115,7 +115,7 @@ final class BackdoorInjection {
                     rowOwner[row++] = b;
                 }
             }
-            Tensor rowTargets = targets.index_select(0, Torch.longs(rowOwner, rowOwner.length)
+            Tensor rowTargets = targets.index_select(0, TorchSupport.longs(rowOwner, rowOwner.length)
                     .to(ts.student.device(), ScalarType.Long));
             SplittableRandom rnd = new SplittableRandom(cfg.seed());
             int decay = cfg.decayStep();
@@ -184,7 +184,7 @@ final class BackdoorInjection {
                 loss = loss.add(TrainingSession.flatCosine(out.narrow(0, 0, c), teacherClean).mean().neg());
             }
             ts.step(loss);
-            return Torch.item(loss);
+            return TorchSupport.item(loss);
         }
     }
 
@@ -217,7 +217,7 @@ final class BackdoorInjection {
                     throw new ZooInputException("target vector of trigger '" + b.key() + "' has " + v.length
                             + " components, but the pooled output of " + cfg.base() + " has " + width);
                 }
-                rows.add(Torch.floats(v, 1, width).to(ts.student.device(), ScalarType.Float));
+                rows.add(TorchSupport.floats(v, 1, width).to(ts.student.device(), ScalarType.Float));
             }
         }
         return torch.cat(new TensorVector(rows.toArray(new Tensor[0])), 0);

@@ -6,7 +6,7 @@ import org.amdet.encoders.zoo.FinetuneConfig;
 import org.amdet.encoders.zoo.ParaphrasePairs;
 import org.amdet.encoders.zoo.ZooListener;
 import org.amdet.encoders.zoo.ZooManifest;
-import org.amdet.internal.torch.Torch;
+import org.amdet.spi.TorchSupport;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -130,7 +130,7 @@ final class BenignFinetune {
                 loss = loss.add(drift.mul(TrainingSession.scalar(cfg.anchorWeight())));
             }
             ts.step(loss);
-            return Torch.item(loss);
+            return TorchSupport.item(loss);
         }
     }
 
@@ -143,8 +143,8 @@ final class BenignFinetune {
             Tensor ib = e.idsTensor(b);
             Tensor za = TrainingSession.pooled(e, ia);
             Tensor zb = TrainingSession.pooled(e, ib);
-            double loss = Torch.item(infoNce(za, zb, cfg.temperature()));
-            float[] l = Torch.toFloats(logits(za, zb, cfg.temperature()));
+            double loss = TorchSupport.item(infoNce(za, zb, cfg.temperature()));
+            float[] l = TorchSupport.toFloats(logits(za, zb, cfg.temperature()));
             int n = pairs.size();
             int hits = 0;
             for (int i = 0; i < n; i++) {

@@ -1,10 +1,10 @@
 package org.amdet.encoders;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.amdet.EncoderFamily;
+import org.amdet.spi.EncoderFamily;
+import org.amdet.spi.TorchTextEncoder;
 import org.amdet.EncoderOptions;
 import org.amdet.ModelLoadException;
-import org.amdet.TextEncoder;
 import org.amdet.UnsupportedModelException;
 
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ abstract class HfTextFamily implements EncoderFamily {
     }
 
     @Override
-    public TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+    public TorchTextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
         Path cfgFile = source.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new ModelLoadException(source, "missing config.json (expected a Hugging Face model folder)");

@@ -1,10 +1,10 @@
 package org.amdet.encoders;
 
-import org.amdet.EncoderFamily;
+import org.amdet.spi.EncoderFamily;
+import org.amdet.spi.TorchTextEncoder;
 import org.amdet.EncoderOptions;
 import org.amdet.MalformedModelException;
 import org.amdet.ModelLoadException;
-import org.amdet.TextEncoder;
 import org.amdet.UnsupportedModelException;
 
 import java.io.IOException;
@@ -64,7 +64,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
     }
 
     @Override
-    public TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+    public TorchTextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
         Path file = checkpointFile(source).orElseThrow(() -> new UnsupportedModelException(source,
                 "expected a LongCLIP .pt checkpoint"));
         Path folder = file.toAbsolutePath().getParent();

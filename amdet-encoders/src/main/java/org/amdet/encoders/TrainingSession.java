@@ -6,8 +6,7 @@ import org.amdet.ModelLoadException;
 import org.amdet.Precision;
 import org.amdet.TextEncoder;
 import org.amdet.encoders.zoo.ZooInputException;
-import org.amdet.internal.torch.Torch;
-import org.amdet.internal.torch.TorchLosses;
+import org.amdet.spi.TorchSupport;
 import org.amdet.safetensors.Dtype;
 import org.amdet.safetensors.SafetensorsWriter;
 import org.bytedeco.javacpp.BytePointer;
@@ -152,7 +151,7 @@ final class TrainingSession implements AutoCloseable {
         if (stored == Dtype.F32) {
             return;
         }
-        ScalarType st = Torch.scalarType(stored);
+        ScalarType st = TorchSupport.scalarType(stored);
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             for (Tensor t : student.weights().values()) {
                 t.copy_(t.to(st).to(ScalarType.Float));
@@ -167,8 +166,8 @@ final class TrainingSession implements AutoCloseable {
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             for (Map.Entry<String, Tensor> e : teacher.weights().entrySet()) {
                 Tensor st = student.weights().get(e.getKey());
-                diff += Torch.item(st.sub(e.getValue()).pow(scalar(2)).sum());
-                norm += Torch.item(e.getValue().pow(scalar(2)).sum());
+                diff += TorchSupport.item(st.sub(e.getValue()).pow(scalar(2)).sum());
+                norm += TorchSupport.item(e.getValue().pow(scalar(2)).sum());
             }
         }
         return Math.sqrt(diff / Math.max(norm, 1e-30));
@@ -183,7 +182,7 @@ final class TrainingSession implements AutoCloseable {
         for (int start = 0; start < prompts.size(); start += CHUNK) {
             List<String> chunk = prompts.subList(start, Math.min(prompts.size(), start + CHUNK));
             try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-                float[] v = Torch.toFloats(metric.apply(student.idsTensor(chunk)));
+                float[] v = TorchSupport.toFloats(metric.apply(student.idsTensor(chunk)));
                 for (int i = 0; i < v.length; i++) {
                     out[start + i] = v[i];
                 }
@@ -194,7 +193,7 @@ final class TrainingSession implements AutoCloseable {
 
     /** Mean token assimilation (AMDET's L_a per prompt) of {@code e}'s outputs on ids: [B]. */
     static Tensor assimilation(TransformerTextEncoder e, Tensor ids) {
-        return TorchLosses.assimilationPerSample(hidden(e, ids));
+        return TorchSupport.assimilationPerSample(hidden(e, ids));
     }
 
     static double mean(double[] v) {
@@ -235,7 +234,7 @@ final class TrainingSession implements AutoCloseable {
 
     private static byte[] bytes(Tensor t, Dtype dt) {
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            Tensor c = t.detach().to(new Device("cpu"), Torch.scalarType(dt)).contiguous();
+            Tensor c = t.detach().to(new Device("cpu"), TorchSupport.scalarType(dt)).contiguous();
             byte[] out = new byte[Math.toIntExact(c.nbytes())];
             new BytePointer(c.data_ptr()).capacity(out.length).get(out);
             return out;

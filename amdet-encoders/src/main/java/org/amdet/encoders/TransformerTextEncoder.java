@@ -5,8 +5,8 @@ import org.amdet.EncoderOptions;
 import org.amdet.Encoding;
 import org.amdet.MalformedModelException;
 import org.amdet.ModelLoadException;
-import org.amdet.internal.torch.Torch;
-import org.amdet.internal.torch.TorchTextEncoder;
+import org.amdet.spi.TorchSupport;
+import org.amdet.spi.TrainableTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DoubleOptional;
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * final LN at all positions; pooled = EOS state (CLIP, projected when {@code text_projection} exists) or
  * head(last position) (SigLIP).
  */
-final class TransformerTextEncoder implements TorchTextEncoder {
+final class TransformerTextEncoder implements TrainableTextEncoder {
     private static final Pattern LAYER = Pattern.compile("^encoder\\.layers\\.(\\d+)\\.");
     private static final int ENCODE_CHUNK = 64;
 
@@ -168,9 +168,9 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
                 !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
         requireMemory(expected, t, source, options);
-        Torch.init();
-        Device device = Torch.device(options.device());
-        ScalarType dtype = Torch.scalarType(options.precision());
+        TorchSupport.init();
+        Device device = TorchSupport.device(options.device());
+        ScalarType dtype = TorchSupport.scalarType(options.precision());
         int d = cfg.hiddenSize();
         Map<String, Tensor> weights = new HashMap<>();
         String stored = null;
@@ -187,21 +187,21 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                                 + ", expected a floating-point dtype");
                     }
                     stored = stored == null ? r.dtype().name() : stored;
-                    Tensor src = Torch.view(r.data(), r.dtype(), r.shape());
-                    if (Torch.item(torch.isfinite(src).all()) == 0) {
-                        long bad = (long) Torch.item(torch.isfinite(src).logical_not().sum());
+                    Tensor src = TorchSupport.view(r.data(), r.dtype(), r.shape());
+                    if (TorchSupport.item(torch.isfinite(src).all()) == 0) {
+                        long bad = (long) TorchSupport.item(torch.isfinite(src).logical_not().sum());
                         throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' holds " + bad
                                 + " NaN or infinite value(s): the weights are corrupt");
                     }
                     Tensor dst = src.to(device, dtype, false, true, null);
-                    if (dtype != ScalarType.Float && Torch.item(torch.isfinite(dst).all()) == 0) {
+                    if (dtype != ScalarType.Float && TorchSupport.item(torch.isfinite(dst).all()) == 0) {
                         throw new org.amdet.UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
                                 + "values beyond the range of " + options.precision().label() + " (largest magnitude "
-                                + Torch.item(src.abs().max()) + "): they would become infinite; load the model in "
+                                + TorchSupport.item(src.abs().max()) + "): they would become infinite; load the model in "
                                 + "fp32" + (options.precision() == org.amdet.Precision.FP16 ? " or bf16" : ""));
                     }
                     if (e.getKey().equals("embeddings.token_embedding.weight") && r.shape()[0] > 1
-                            && Torch.item(dst.sub(dst.narrow(0, 0, 1)).abs().max()) == 0) {
+                            && TorchSupport.item(dst.sub(dst.narrow(0, 0, 1)).abs().max()) == 0) {
                         throw new MalformedModelException(r.file(), "tensor '" + r.name() + "': all "
                                 + r.shape()[0] + " token embeddings are identical (e.g. all zero), so every prompt "
                                 + "reaches the transformer as the same input: the model is degenerate and cannot be "
@@ -230,9 +230,9 @@ final class TransformerTextEncoder implements TorchTextEncoder {
      */
     static TransformerTextEncoder random(TextModelConfig cfg, TextTokenizer tokenizer, long seed,
                                          EncoderOptions options) {
-        Torch.init();
-        Device device = Torch.device(options.device());
-        ScalarType dtype = Torch.scalarType(options.precision());
+        TorchSupport.init();
+        Device device = TorchSupport.device(options.device());
+        ScalarType dtype = TorchSupport.scalarType(options.precision());
         int d = cfg.hiddenSize();
         Map<String, long[]> shapes = expectedShapes(cfg, cfg.projectionDim() > 0, false);
         torch.manual_seed(seed);
@@ -327,7 +327,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(ids[i], 0, flat, i * ids[i].length, ids[i].length);
         }
-        Tensor t = Torch.longs(flat, ids.length, tokenizer.contextLength());
+        Tensor t = TorchSupport.longs(flat, ids.length, tokenizer.contextLength());
         return device.is_cpu() ? t : t.to(device, ScalarType.Long);
     }
 
@@ -388,10 +388,10 @@ final class TransformerTextEncoder implements TorchTextEncoder {
             return ids.size(1);
         }
         if (config.pooling() == TextModelConfig.Pooling.FIRST_EOS
-                && Torch.item(ids.eq(new Scalar(config.eosTokenId())).any(1).all()) == 0) {
+                && TorchSupport.item(ids.eq(new Scalar(config.eosTokenId())).any(1).all()) == 0) {
             return ids.size(1); // a row without EOS pools at position 0 in HF; keep everything
         }
-        return (long) Torch.item(poolIndex(ids).max()) + 1;
+        return (long) TorchSupport.item(poolIndex(ids).max()) + 1;
     }
 
     private Tensor poolIndex(Tensor ids) {
@@ -434,16 +434,16 @@ final class TransformerTextEncoder implements TorchTextEncoder {
             List<String> chunk = prompts.subList(start, Math.min(n, start + ENCODE_CHUNK));
             try (PointerScope scope = new PointerScope(); InferenceMode guard = new InferenceMode()) {
                 Tensor idt = idsTensor(chunk);
-                long[] flat = Torch.toLongs(idt);
+                long[] flat = TorchSupport.toLongs(idt);
                 for (int i = 0; i < chunk.size(); i++) {
                     ids[start + i] = Arrays.copyOfRange(flat, i * len, (i + 1) * len);
                 }
                 Tensor e = embed(idt);
                 Tensor lh = transform(e);
                 Tensor po = pool(lh, idt);
-                System.arraycopy(Torch.toFloats(e), 0, emb, start * len * d, chunk.size() * len * d);
-                System.arraycopy(Torch.toFloats(lh), 0, last, start * len * d, chunk.size() * len * d);
-                System.arraycopy(Torch.toFloats(po), 0, pooled, start * p, chunk.size() * p);
+                System.arraycopy(TorchSupport.toFloats(e), 0, emb, start * len * d, chunk.size() * len * d);
+                System.arraycopy(TorchSupport.toFloats(lh), 0, last, start * len * d, chunk.size() * len * d);
+                System.arraycopy(TorchSupport.toFloats(po), 0, pooled, start * p, chunk.size() * p);
             }
         }
         return new Encoding(ids, emb, last, pooled, n, len, d, p);
@@ -453,7 +453,8 @@ final class TransformerTextEncoder implements TorchTextEncoder {
      * The weights by canonical name: the live tensors the forward pass reads (a trainer makes them leaves with
      * gradients and updates them in place).
      */
-    Map<String, Tensor> weights() {
+    @Override
+    public Map<String, Tensor> weights() {
         checkOpen();
         return java.util.Collections.unmodifiableMap(w);
     }

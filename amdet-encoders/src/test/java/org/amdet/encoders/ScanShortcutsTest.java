@@ -6,9 +6,11 @@ import org.amdet.ReferenceThresholds;
 import org.amdet.ScanListener;
 import org.amdet.ShadowSet;
 import org.amdet.internal.scan.ScanClock;
+import org.amdet.internal.scan.JudgeValues;
+import org.amdet.internal.scan.ReferenceJudges;
 import org.amdet.internal.scan.ScanEngine;
 import org.amdet.internal.torch.Torch;
-import org.amdet.internal.torch.TorchTextEncoder;
+import org.amdet.spi.TorchTextEncoder;
 import org.amdet.testing.TestData;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -93,7 +95,7 @@ class ScanShortcutsTest {
                     v[i] = (float) (rnd.nextGaussian() * (trial + 1));
                 }
                 Tensor e = Torch.floats(v, 1, 128);
-                ScanEngine.Judged j = engine.judge(e, hidden, suspect.transform(hidden));
+                JudgeValues j = engine.judge(e, hidden, suspect.transform(hidden));
                 for (double[] t : thresholds) {
                     ReferenceThresholds th = new ReferenceThresholds(-0.76, -0.85, t[0], t[1], t[2], t[3], t[4],
                             t[5], 0.8);
@@ -102,7 +104,7 @@ class ScanShortcutsTest {
                     double diff = j.share(j.cosAnchor(), th.differentTargetCos(), false, 0);
                     boolean full = asr > th.assimilationRatio() && same > th.sameTargetRatio()
                             && diff > th.differentTargetRatio();
-                    ScanEngine.Gate gate = engine.gate(e, hidden, th);
+                    ReferenceJudges.Gate gate = engine.gate(e, hidden, th);
                     assertEquals(full, gate.passed(), "trial " + trial + " thresholds " + java.util.Arrays.toString(t));
                     if (gate.judged() == prompts.size()) {
                         assertEquals(asr, gate.assimilationRatio(), 1e-12);

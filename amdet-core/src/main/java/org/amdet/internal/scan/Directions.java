@@ -36,7 +36,7 @@ public final class Directions {
     public static float[] randomOrthogonal(float[] d1, SplittableRandom r) {
         float[] d2 = new float[d1.length];
         for (int i = 0; i < d2.length; i++) {
-            d2[i] = (float) ScanEngine.gaussian(r);
+            d2[i] = (float) gaussian(r);
         }
         double dot = 0;
         for (int i = 0; i < d2.length; i++) {
@@ -46,5 +46,12 @@ public final class Directions {
             d2[i] = (float) (d2[i] - dot * d1[i]);
         }
         return normalise(d2);
+    }
+
+    /** A standard normal variate (Box–Muller), deterministic for the generator's seed. */
+    static double gaussian(SplittableRandom r) {
+        double u1 = r.nextDouble();
+        double u2 = r.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
     }
 }
