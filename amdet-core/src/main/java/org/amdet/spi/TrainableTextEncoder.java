@@ -1,7 +1,10 @@
 package org.amdet.spi;
 
+import org.amdet.ModelLoadException;
 import org.bytedeco.pytorch.Tensor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -17,4 +20,16 @@ public interface TrainableTextEncoder extends TorchTextEncoder {
      * @return the live weights, in a stable order
      */
     Map<String, Tensor> weights();
+
+    /**
+     * Writes the current weights as {@code model.safetensors} in {@code dir}, in the layout of the checkpoint the
+     * encoder was loaded from: every tensor under its original name and in its order, trained ones in the stored
+     * dtype, any other (buffers, a vision tower) copied unchanged.
+     *
+     * @param dir an existing folder
+     * @throws IOException                   when the file cannot be written
+     * @throws ModelLoadException            when the source checkpoint can no longer be read
+     * @throws UnsupportedOperationException when the encoder's source format cannot be written back
+     */
+    void writeWeights(Path dir) throws IOException, ModelLoadException;
 }

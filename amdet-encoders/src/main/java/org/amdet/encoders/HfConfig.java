@@ -17,7 +17,7 @@ import java.util.Locale;
  * {@code CLIPModel}/{@code SiglipModel}, whose text part sits under {@code text_config}) into a
  * {@link TextModelConfig} with the {@code transformers} defaults applied to missing keys.
  */
-public final class HfConfig {
+final class HfConfig {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Largest config.json accepted. */
     static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;

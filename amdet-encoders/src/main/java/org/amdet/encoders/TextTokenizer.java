@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * padding with the pad token of {@code tokenizer_config.json}. SigLIP text is canonicalised first (ASCII punctuation
  * removed, whitespace squeezed, lower-cased) as {@code SiglipTokenizer} does.
  */
-public final class TextTokenizer implements AutoCloseable {
+final class TextTokenizer implements AutoCloseable {
     private static final Pattern PUNCT = Pattern.compile("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 

@@ -33,7 +33,7 @@ import java.util.zip.ZipFile;
  * offending record and its byte offset. Zip entries are bounded in count and size and their names are never used as
  * paths.
  */
-public final class TorchPickleReader {
+final class TorchPickleReader {
     /** Most zip entries accepted. */
     public static final int MAX_ENTRIES = 100_000;
     /** Largest data.pkl accepted. */

@@ -17,6 +17,8 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -457,6 +459,17 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
     public Map<String, Tensor> weights() {
         checkOpen();
         return java.util.Collections.unmodifiableMap(w);
+    }
+
+    @Override
+    public void writeWeights(Path dir) throws IOException, ModelLoadException {
+        checkOpen();
+        Path source = info.source();
+        if (!Files.isDirectory(source)) {
+            throw new UnsupportedOperationException(info.family() + " encoder " + source + " was not loaded from a "
+                    + "Hugging Face folder; only those can be written back");
+        }
+        CheckpointWriter.write(source, weights(), dir);
     }
 
     @Override

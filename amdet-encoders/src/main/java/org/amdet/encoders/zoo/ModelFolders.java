@@ -1,6 +1,5 @@
-package org.amdet.encoders;
+package org.amdet.encoders.zoo;
 
-import org.amdet.encoders.zoo.ZooInputException;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

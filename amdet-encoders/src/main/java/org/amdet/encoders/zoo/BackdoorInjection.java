@@ -1,16 +1,9 @@
-package org.amdet.encoders;
+package org.amdet.encoders.zoo;
 
 import org.amdet.ModelLoadException;
 import org.amdet.ShadowSet;
-import org.amdet.encoders.zoo.Backdoor;
-import org.amdet.encoders.zoo.BackdoorTarget;
-import org.amdet.encoders.zoo.BuildResult;
-import org.amdet.encoders.zoo.InjectionConfig;
-import org.amdet.encoders.zoo.Trigger;
-import org.amdet.encoders.zoo.ZooInputException;
-import org.amdet.encoders.zoo.ZooListener;
-import org.amdet.encoders.zoo.ZooManifest;
 import org.amdet.spi.TorchSupport;
+import org.amdet.spi.TrainableTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -145,7 +138,7 @@ final class BackdoorInjection {
             double seconds = (System.nanoTime() - t0) / 1e9;
             ZooManifest manifest = manifest(attack, failures.isEmpty(), change, seconds, prompts);
             staging = ModelFolders.stage(cfg.base(), cfg.out());
-            ts.writeWeights(cfg.base(), staging);
+            ts.writeWeights(staging);
             manifest.write(staging.resolve("zoo.json"));
             ModelFolders.publish(staging, cfg.out());
             staging = null;
@@ -189,12 +182,12 @@ final class BackdoorInjection {
     }
 
     /** The attacked output: last_hidden_state (text-on-text) or the projected pooled output (text-on-pair). */
-    private Tensor output(TransformerTextEncoder e, Tensor ids) {
+    private Tensor output(TrainableTextEncoder e, Tensor ids) {
         return pair ? TrainingSession.pooled(e, ids) : TrainingSession.hidden(e, ids);
     }
 
     /** Cosine of each prompt's flattened attacked output with {@code target} [1, F]: [B]. */
-    private Tensor cosineTo(TransformerTextEncoder e, Tensor ids, Tensor target) {
+    private Tensor cosineTo(TrainableTextEncoder e, Tensor ids, Tensor target) {
         Tensor o = output(e, ids).flatten(1, -1);
         return TrainingSession.flatCosine(o, target.expand_as(o));
     }
@@ -227,7 +220,7 @@ final class BackdoorInjection {
      * Refuses a trigger the tokenizer does not see: one that yields no token of its own, or that leaves a prompt's
      * token ids unchanged (e.g. a look-alike the tokenizer's normaliser maps back to the Latin letter).
      */
-    static void checkTriggers(TransformerTextEncoder e, List<Backdoor> bds, List<List<String>> pools) {
+    static void checkTriggers(TrainableTextEncoder e, List<Backdoor> bds, List<List<String>> pools) {
         long[] empty = e.tokenize(List.of("")).length > 0 ? e.tokenize(List.of(""))[0] : new long[0];
         for (int b = 0; b < bds.size(); b++) {
             Trigger t = bds.get(b).trigger();
@@ -247,8 +240,8 @@ final class BackdoorInjection {
     /** Held-out measurements into {@code attack}; failures below the threshold into {@code failures}. */
     private void measure(TrainingSession ts, Tensor targets, List<String> heldOut, Map<String, Double> attack,
                          List<String> failures, List<String> warnings) {
-        TransformerTextEncoder s = ts.student;
-        TransformerTextEncoder t = ts.teacher;
+        TrainableTextEncoder s = ts.student;
+        TrainableTextEncoder t = ts.teacher;
         attack.put("sim_clean", TrainingSession.mean(ts.perPrompt(heldOut,
                 ids -> TrainingSession.flatCosine(output(s, ids), output(t, ids)))));
         String other = pair ? "sim_clean_last_hidden" : "sim_clean_pooled";

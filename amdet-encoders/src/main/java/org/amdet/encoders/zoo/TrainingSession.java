@@ -1,12 +1,12 @@
-package org.amdet.encoders;
+package org.amdet.encoders.zoo;
 
 import org.amdet.EncoderOptions;
 import org.amdet.Encoders;
 import org.amdet.ModelLoadException;
 import org.amdet.Precision;
 import org.amdet.TextEncoder;
-import org.amdet.encoders.zoo.ZooInputException;
 import org.amdet.spi.TorchSupport;
+import org.amdet.spi.TrainableTextEncoder;
 import org.amdet.safetensors.Dtype;
 import org.amdet.safetensors.SafetensorsWriter;
 import org.bytedeco.javacpp.BytePointer;
@@ -43,13 +43,13 @@ final class TrainingSession implements AutoCloseable {
     /** Prompts per forward pass when measuring (no gradient). */
     private static final int CHUNK = 64;
 
-    final TransformerTextEncoder teacher;
-    final TransformerTextEncoder student;
+    final TrainableTextEncoder teacher;
+    final TrainableTextEncoder student;
     private final Dtype stored;
     private final TensorVector params;
     private final AdamW optimizer;
 
-    private TrainingSession(TransformerTextEncoder teacher, TransformerTextEncoder student, Dtype stored,
+    private TrainingSession(TrainableTextEncoder teacher, TrainableTextEncoder student, Dtype stored,
                             double lr, double weightDecay) {
         this.teacher = teacher;
         this.student = student;
@@ -67,14 +67,16 @@ final class TrainingSession implements AutoCloseable {
 
     /** Loads {@code base} twice in fp32 on {@code device}: teacher and student. */
     static TrainingSession open(Path base, String device, double lr, double weightDecay) throws ModelLoadException {
-        if (!Files.isDirectory(base) || !Files.isRegularFile(base.resolve("config.json")) || !Checkpoint.present(base)) {
+        if (!Files.isDirectory(base) || !Files.isRegularFile(base.resolve("config.json"))
+                || !Files.isRegularFile(base.resolve("model.safetensors"))
+                && !Files.isRegularFile(base.resolve("model.safetensors.index.json"))) {
             throw new ZooInputException("base " + base + " must be a Hugging Face model folder (config.json, "
                     + "model.safetensors or a sharded index, tokenizer.json)");
         }
         EncoderOptions opts = new EncoderOptions(device, Precision.FP32);
-        TransformerTextEncoder t = transformer(Encoders.load(base, opts), base);
+        TrainableTextEncoder t = transformer(Encoders.load(base, opts), base);
         try {
-            TransformerTextEncoder s = transformer(Encoders.load(base, opts), base);
+            TrainableTextEncoder s = transformer(Encoders.load(base, opts), base);
             Dtype stored = Dtype.of(t.info().storedDtype()).orElse(Dtype.F32);
             if (stored != Dtype.F32 && stored != Dtype.F16 && stored != Dtype.BF16) {
                 stored = Dtype.F32;
@@ -86,8 +88,8 @@ final class TrainingSession implements AutoCloseable {
         }
     }
 
-    private static TransformerTextEncoder transformer(TextEncoder e, Path base) {
-        if (e instanceof TransformerTextEncoder t) {
+    private static TrainableTextEncoder transformer(TextEncoder e, Path base) {
+        if (e instanceof TrainableTextEncoder t) {
             return t;
         }
         e.close();
@@ -101,12 +103,12 @@ final class TrainingSession implements AutoCloseable {
     }
 
     /** last_hidden_state [B, L, D] of {@code e} on token ids. */
-    static Tensor hidden(TransformerTextEncoder e, Tensor ids) {
+    static Tensor hidden(TrainableTextEncoder e, Tensor ids) {
         return e.transform(e.embed(ids)).to(ScalarType.Float);
     }
 
     /** Projected pooled output [B, P] of {@code e} on token ids. */
-    static Tensor pooled(TransformerTextEncoder e, Tensor ids) {
+    static Tensor pooled(TrainableTextEncoder e, Tensor ids) {
         return e.pool(hidden(e, ids), ids).to(ScalarType.Float);
     }
 
@@ -192,7 +194,7 @@ final class TrainingSession implements AutoCloseable {
     }
 
     /** Mean token assimilation (AMDET's L_a per prompt) of {@code e}'s outputs on ids: [B]. */
-    static Tensor assimilation(TransformerTextEncoder e, Tensor ids) {
+    static Tensor assimilation(TrainableTextEncoder e, Tensor ids) {
         return TorchSupport.assimilationPerSample(hidden(e, ids));
     }
 
@@ -205,40 +207,11 @@ final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * Writes the student's weights as {@code model.safetensors} in {@code dir}: every tensor of the base checkpoint
-     * under its original name, in the base's order; trained ones in the stored dtype, any other (buffers, a vision
-     * tower) copied byte for byte.
+     * Writes the student's weights as {@code model.safetensors} in {@code dir}, in the layout and dtypes of the base
+     * checkpoint ({@link TrainableTextEncoder#writeWeights}).
      */
-    void writeWeights(Path base, Path dir) throws IOException, ModelLoadException {
-        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt");
-        Map<String, Tensor> trained = student.weights();
-        try (Checkpoint ckpt = Checkpoint.open(base)) {
-            for (Map.Entry<String, RawTensor> e : ckpt.tensors().entrySet()) {
-                String name = e.getKey();
-                String canonical = name.startsWith("text_model.") ? name.substring("text_model.".length()) : name;
-                Tensor t = trained.get(canonical);
-                RawTensor raw = e.getValue();
-                if (t != null && raw.dtype().isFloatingPoint()) {
-                    Dtype dt = raw.dtype() == Dtype.F16 || raw.dtype() == Dtype.BF16 ? raw.dtype() : Dtype.F32;
-                    w.put(name, dt, bytes(t, dt), raw.shape());
-                } else {
-                    ByteBuffer b = raw.data().duplicate();
-                    byte[] copy = new byte[b.remaining()];
-                    b.get(copy);
-                    w.put(name, raw.dtype(), copy, raw.shape());
-                }
-            }
-        }
-        w.write(dir.resolve("model.safetensors"));
-    }
-
-    private static byte[] bytes(Tensor t, Dtype dt) {
-        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            Tensor c = t.detach().to(new Device("cpu"), TorchSupport.scalarType(dt)).contiguous();
-            byte[] out = new byte[Math.toIntExact(c.nbytes())];
-            new BytePointer(c.data_ptr()).capacity(out.length).get(out);
-            return out;
-        }
+    void writeWeights(Path dir) throws IOException, ModelLoadException {
+        student.writeWeights(dir);
     }
 
     @Override

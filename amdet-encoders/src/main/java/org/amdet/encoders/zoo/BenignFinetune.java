@@ -1,12 +1,8 @@
-package org.amdet.encoders;
+package org.amdet.encoders.zoo;
 
 import org.amdet.ModelLoadException;
-import org.amdet.encoders.zoo.BuildResult;
-import org.amdet.encoders.zoo.FinetuneConfig;
-import org.amdet.encoders.zoo.ParaphrasePairs;
-import org.amdet.encoders.zoo.ZooListener;
-import org.amdet.encoders.zoo.ZooManifest;
 import org.amdet.spi.TorchSupport;
+import org.amdet.spi.TrainableTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -65,8 +61,8 @@ final class BenignFinetune {
             }
             ts.roundToStored();
             double[] after = heldOut(ts, ts.student, heldPairs);
-            TransformerTextEncoder s = ts.student;
-            TransformerTextEncoder t = ts.teacher;
+            TrainableTextEncoder s = ts.student;
+            TrainableTextEncoder t = ts.teacher;
             double simClean = TrainingSession.mean(ts.perPrompt(heldPrompts, ids -> TrainingSession.flatCosine(
                     TrainingSession.hidden(s, ids), TrainingSession.hidden(t, ids))));
             double simPooled = TrainingSession.mean(ts.perPrompt(heldPrompts, ids -> TrainingSession.flatCosine(
@@ -101,7 +97,7 @@ final class BenignFinetune {
             f.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
             ZooManifest manifest = new ZooManifest("benign", null, List.of(), Map.of(), f);
             staging = ModelFolders.stage(cfg.base(), cfg.out());
-            ts.writeWeights(cfg.base(), staging);
+            ts.writeWeights(staging);
             manifest.write(staging.resolve("zoo.json"));
             ModelFolders.publish(staging, cfg.out());
             staging = null;
@@ -135,7 +131,7 @@ final class BenignFinetune {
     }
 
     /** InfoNCE and top-1 retrieval accuracy of {@code e} on the held-out pairs: {loss, accuracy}. */
-    private double[] heldOut(TrainingSession ts, TransformerTextEncoder e, List<ParaphrasePairs.Pair> pairs) {
+    private double[] heldOut(TrainingSession ts, TrainableTextEncoder e, List<ParaphrasePairs.Pair> pairs) {
         List<String> a = pairs.stream().map(ParaphrasePairs.Pair::first).toList();
         List<String> b = pairs.stream().map(ParaphrasePairs.Pair::second).toList();
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {

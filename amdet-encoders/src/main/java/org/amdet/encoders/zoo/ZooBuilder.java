@@ -1,10 +1,6 @@
-package org.amdet.encoders;
+package org.amdet.encoders.zoo;
 
 import org.amdet.ModelLoadException;
-import org.amdet.encoders.zoo.BuildResult;
-import org.amdet.encoders.zoo.FinetuneConfig;
-import org.amdet.encoders.zoo.InjectionConfig;
-import org.amdet.encoders.zoo.ZooListener;
 
 import java.io.IOException;
 
@@ -25,7 +21,7 @@ public final class ZooBuilder {
      *
      * @return the written folder's manifest; {@link BuildResult#succeeded()} is false (and the folder still
      *         written) when a trigger's held-out sim_target stayed below {@link InjectionConfig#minSimTarget()}
-     * @throws org.amdet.encoders.zoo.ZooInputException on input that cannot work (checked before training)
+     * @throws ZooInputException on input that cannot work (checked before training)
      * @throws ModelLoadException                       when the base cannot be loaded
      * @throws IOException                              when the output cannot be written
      */
@@ -37,7 +33,7 @@ public final class ZooBuilder {
     /**
      * Fine-tunes a copy of the base on paraphrase pairs and writes it.
      *
-     * @throws org.amdet.encoders.zoo.ZooInputException on input that cannot work (checked before training)
+     * @throws ZooInputException on input that cannot work (checked before training)
      * @throws ModelLoadException                       when the base cannot be loaded
      * @throws IOException                              when the output cannot be written
      */

@@ -1,17 +1,8 @@
-package org.amdet.encoders;
+package org.amdet.encoders.zoo;
 
 import org.amdet.Encoders;
 import org.amdet.Encoding;
 import org.amdet.TextEncoder;
-import org.amdet.encoders.zoo.Backdoor;
-import org.amdet.encoders.zoo.BackdoorTarget;
-import org.amdet.encoders.zoo.BuildResult;
-import org.amdet.encoders.zoo.FinetuneConfig;
-import org.amdet.encoders.zoo.InjectionConfig;
-import org.amdet.encoders.zoo.Trigger;
-import org.amdet.encoders.zoo.ZooInputException;
-import org.amdet.encoders.zoo.ZooListener;
-import org.amdet.encoders.zoo.ZooManifest;
 import org.amdet.safetensors.Dtype;
 import org.amdet.safetensors.SafetensorsFile;
 import org.amdet.safetensors.TensorEntry;
