@@ -1,4 +1,4 @@
-package org.amdet.landscape;
+package org.amdet.report;
 
 import java.util.ArrayList;
 import java.util.List;

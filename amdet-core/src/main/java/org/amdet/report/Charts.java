@@ -1,5 +1,6 @@
-package org.amdet.landscape;
+package org.amdet.report;
 
+import org.amdet.landscape.Surfaces;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYLineAnnotation;
@@ -32,7 +33,7 @@ import java.io.UncheckedIOException;
  * The pictures a user looks at to trust a verdict, rendered headless with JFreeChart as PNG bytes: the loss landscape
  * (heat map with contour lines and a colour bar), the Hessian eigenvalue histogram and the loss trajectory.
  */
-public final class Charts {
+final class Charts {
     /** Width and height of every picture in pixels. */
     public static final int WIDTH = 900;
     public static final int HEIGHT = 700;

@@ -1,15 +1,25 @@
-package org.amdet;
+package org.amdet.report;
+
+import org.amdet.ScanReport;
+import org.amdet.Verdict;
 
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 
 /** A self-contained HTML page of a report: verdict, key numbers, pictures inlined as data URIs, provenance. */
-final class ReportHtml {
+public final class ReportHtml {
     private ReportHtml() {
     }
 
-    static String render(ScanReport r, Map<String, byte[]> pictures) {
+    /**
+     * Renders the page.
+     *
+     * @param r        the report
+     * @param pictures PNG bytes by file name, as {@link ReportPictures#render} makes them; inlined in that order
+     * @return the HTML document
+     */
+    public static String render(ScanReport r, Map<String, byte[]> pictures) {
         StringBuilder h = new StringBuilder(64 * 1024);
         boolean bad = r.verdict() == Verdict.BACKDOORED;
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>amdet scan: ")

@@ -1,17 +1,27 @@
-package org.amdet;
+package org.amdet.report;
 
-import org.amdet.landscape.Charts;
+import org.amdet.ScanReport;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Renders the pictures of a report (PNG bytes by file name). */
-final class ReportPictures {
+/**
+ * The pictures of a report, drawn with JFreeChart: the inversion's loss trajectory and, when the report holds a
+ * landscape, the landscape's contours and its Hessian spectrum.
+ */
+public final class ReportPictures {
     private ReportPictures() {
     }
 
-    static Map<String, byte[]> render(ScanReport r) {
+    /**
+     * Renders the pictures of a report.
+     *
+     * @param r the report
+     * @return PNG bytes by file name ({@code loss-trajectory.png}, {@code landscape.png},
+     *         {@code hessian-spectrum.png}), in that order
+     */
+    public static Map<String, byte[]> render(ScanReport r) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         String who = name(r);
         out.put("loss-trajectory.png", Charts.trajectory(r.evidence().losses(), "Inversion of the pseudo-trigger: "
@@ -33,6 +43,7 @@ final class ReportPictures {
         return out;
     }
 
+    /** The suspect's file or folder name, for titles. */
     static String name(ScanReport r) {
         String p = r.provenance().suspect().path();
         int slash = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
