@@ -45,8 +45,7 @@ final class ScanOptions {
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape);
         if (pooledWeight != null) {
-            CalibratedThresholds c = CalibratedThresholds.defaults();
-            b.optCalibrated(new CalibratedThresholds(c.ratio(), c.exceedShare(), c.cleanQuantile(), pooledWeight));
+            b.optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
         }
         return b.build();
     }
