@@ -29,9 +29,6 @@ final class DemoCommand implements Callable<Integer> {
     static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
             "tokenizer_config.json", "zoo.json");
 
-    @Option(names = "--shadow-size", defaultValue = "1000")
-    int shadowSize;
-
     @Option(names = "--out", description = "folder for the two reports (default: none written)")
     Path out;
 
@@ -46,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("amdet-demo");
         try {
             Path base = extract("base", dir);
+            int shadowSize = scan.shadowSize(ScanOptions.ZOO_SHADOW_SIZE);
             DetectorConfig cfg = scan.config(shadowSize);
             ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
             System.out.println("amdet demo: " + cfg.mode().label() + " mode, " + shadowSize + " synthetic shadow "

@@ -44,9 +44,6 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--anchor", required = true, description = "anchor model folder")
     Path anchor;
 
-    @Option(names = "--shadow-size", defaultValue = "1000")
-    int shadowSize;
-
     @Option(names = "--out", description = "folder for evaluation.md, evaluation.json and one report per model")
     Path out;
 
@@ -81,6 +78,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (models.isEmpty()) {
             throw new AmdetCli.CliException("--zoo " + zoo + " holds no model folder besides the anchor");
         }
+        int shadowSize = scan.shadowSize(ScanOptions.ZOO_SHADOW_SIZE);
         DetectorConfig cfg = scan.config(shadowSize);
         ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
         List<Row> rows = new ArrayList<>();

@@ -35,10 +35,6 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", description = "folder for report.json and the embedding files")
     Path out;
 
-    @Option(names = "--shadow-size", defaultValue = "4000", description = "shadow prompts used (default: "
-            + "${DEFAULT-VALUE})")
-    int shadowSize;
-
     @Option(names = "--captions", description = "UTF-8 file of candidate captions (one per line) to explain the "
             + "reversed target with (default: the shadow prompts)")
     Path captions;
@@ -57,6 +53,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int shadowSize = scan.shadowSize(ScanOptions.SCAN_SHADOW_SIZE);
         DetectorConfig cfg = scan.config(shadowSize);
         Path outDir = out == null ? null : Outputs.checkWritableDir(out);
         java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
