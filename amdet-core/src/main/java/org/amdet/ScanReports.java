@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes a {@link ScanReport} and the files a user takes further: {@code report.json}, a self-contained
@@ -69,7 +70,7 @@ public final class ScanReports {
             out.add(f);
         }
         Path html = dir.resolve("report.html");
-        writeAtomically(html, ReportHtml.render(r, pictures).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeAtomically(html, ReportHtml.render(r, pictures).getBytes(StandardCharsets.UTF_8));
         out.add(html);
         Path json = dir.resolve("report.json");
         writeAtomically(json, toJson(r));
@@ -79,7 +80,7 @@ public final class ScanReports {
 
     /** Writes text to {@code target} through a temporary file and an atomic rename. */
     public static void writeAtomically(Path target, String text) throws IOException {
-        writeAtomically(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeAtomically(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes bytes to {@code target} through a temporary file and an atomic rename. */

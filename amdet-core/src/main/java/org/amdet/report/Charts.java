@@ -28,6 +28,9 @@ import java.awt.Paint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 
 /**
  * The pictures a user looks at to trust a verdict, rendered headless with JFreeChart as PNG bytes: the loss landscape
@@ -134,7 +137,7 @@ final class Charts {
         NumberAxis y = new NumberAxis("count");
         XYBarRenderer r = new XYBarRenderer(0.05);
         r.setShadowVisible(false);
-        r.setBarPainter(new org.jfree.chart.renderer.xy.StandardXYBarPainter());
+        r.setBarPainter(new StandardXYBarPainter());
         r.setSeriesPaint(0, new Color(59, 82, 139));
         XYPlot plot = new XYPlot(data, x, y, r);
         plot.setOrientation(PlotOrientation.VERTICAL);
@@ -143,8 +146,8 @@ final class Charts {
         ValueMarker mark = new ValueMarker(threshold, new Color(200, 40, 40), new BasicStroke(2f));
         mark.setLabel("positive above " + threshold);
         mark.setLabelFont(CAPTION);
-        mark.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
-        mark.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+        mark.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        mark.setLabelTextAnchor(TextAnchor.TOP_LEFT);
         plot.addDomainMarker(mark);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.addSubtitle(caption(caption));

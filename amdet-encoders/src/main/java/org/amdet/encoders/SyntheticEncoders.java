@@ -19,6 +19,10 @@ public final class SyntheticEncoders {
      * 12 layers, 12 heads, 77 positions, vocabulary 49,408, projection 768, quick_gelu.
      *
      * @param tokenizerFolder a model folder whose tokenizer.json (and tokenizer_config.json) to use
+     * @param seed            seed of the random weights
+     * @param options         device and precision
+     * @return the encoder (random weights; for benchmarks of speed and memory, not of verdicts)
+     * @throws ModelLoadException when the tokenizer cannot be loaded
      */
     public static TextEncoder clipVitL14(Path tokenizerFolder, long seed, EncoderOptions options)
             throws ModelLoadException {

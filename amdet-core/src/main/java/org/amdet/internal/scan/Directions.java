@@ -15,7 +15,12 @@ public final class Directions {
         return o;
     }
 
-    /** v / ‖v‖; a zero vector stays zero. */
+    /**
+     * v / ‖v‖; a zero vector stays zero.
+     *
+     * @param v a vector
+     * @return its direction
+     */
     public static float[] normalise(float[] v) {
         double n = 0;
         for (float x : v) {
@@ -32,7 +37,13 @@ public final class Directions {
         return o;
     }
 
-    /** A random unit vector orthogonal to the unit vector {@code d1} (Gram–Schmidt). */
+    /**
+     * A random unit vector orthogonal to the unit vector {@code d1} (Gram–Schmidt).
+     *
+     * @param d1 a unit vector
+     * @param r  the generator of the random direction
+     * @return a unit vector orthogonal to d1
+     */
     public static float[] randomOrthogonal(float[] d1, SplittableRandom r) {
         float[] d2 = new float[d1.length];
         for (int i = 0; i < d2.length; i++) {

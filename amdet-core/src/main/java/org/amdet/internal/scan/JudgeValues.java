@@ -34,6 +34,12 @@ public record JudgeValues(double[] assimilation, double[] cosFirst, double[] cos
     /**
      * The share of all values whose index is at least {@code from} and that lie above (or below) {@code threshold};
      * the denominator is the whole length, as in the reference.
+     *
+     * @param v         per-prompt values
+     * @param threshold the judge's threshold
+     * @param above     whether a value passes above (else below) the threshold
+     * @param from      the first index counted
+     * @return the share in [0, 1]
      */
     public double share(double[] v, double threshold, boolean above, int from) {
         int c = 0;

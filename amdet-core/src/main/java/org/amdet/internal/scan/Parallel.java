@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.bytedeco.pytorch.Device;
 
 /**
  * Runs two independent LibTorch computations at once — typically the suspect's and the anchor's pass over the same
@@ -26,7 +27,7 @@ public final class Parallel {
     }
 
     /** Whether passes on {@code device} run side by side: on the CPU when {@link Torch#pairParallel()}. */
-    public static boolean concurrent(org.bytedeco.pytorch.Device device) {
+    public static boolean concurrent(Device device) {
         return device.is_cpu() && Torch.pairParallel();
     }
 

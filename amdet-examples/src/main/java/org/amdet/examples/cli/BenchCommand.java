@@ -32,6 +32,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.amdet.DecisionMode;
+import org.amdet.Precision;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Scalar;
 
 /**
  * {@code amdet bench}: times the parts of a scan — one inversion step, encoding the shadow set, a judge check, the
@@ -121,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
             try (TextEncoder s = Encoders.load(model, opts); TextEncoder a = Encoders.load(anchor, opts)) {
                 benchPair((TorchTextEncoder) s, (TorchTextEncoder) a, "zoo");
                 if (!noScan) {
-                    for (org.amdet.DecisionMode m : org.amdet.DecisionMode.values()) {
+                    for (DecisionMode m : DecisionMode.values()) {
                         DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
                                 .optHashFiles(false).optMode(m).build();
                         time("whole scan, " + m.label() + ", 1000 prompts, 2 epochs", "in-process, model load "
@@ -132,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (vitl) {
                 for (String p : List.of("fp32", "bf16")) {
-                    var o = opts.withPrecision(org.amdet.Precision.parse(p));
+                    var o = opts.withPrecision(Precision.parse(p));
                     try (TextEncoder s = SyntheticEncoders.clipVitL14(model, 1, o);
                          TextEncoder a = SyntheticEncoders.clipVitL14(model, 2, o)) {
                         benchStep((TorchTextEncoder) s, (TorchTextEncoder) a, "vit-l/14 " + p, 3072);
@@ -189,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             Tensor testOrig = original.narrow(0, 800, 200);
             Tensor e = TorchSupport.floats(new float[s.info().hiddenSize()], 1, s.info().hiddenSize()).add(
-                    new org.bytedeco.pytorch.Scalar(0.1));
+                    new Scalar(0.1));
             time(tag + ": judge check on 200 test prompts", "suspect + anchor forward, three judges", repeats,
                     () -> engine.judge(e, test, testOrig));
             Stat batched = time(tag + ": landscape 50x50, batched", "forward-batch grid points per pass", repeats,
@@ -246,7 +250,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException | NumberFormatException e) {
             // not Linux
         }
-        return org.bytedeco.javacpp.Pointer.physicalBytes();
+        return Pointer.physicalBytes();
     }
 
     static String cpuModel() {
