@@ -6,7 +6,6 @@ import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
 import org.amdet.EncoderInfo;
 import org.amdet.Encoders;
-import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.encoders.SyntheticEncoders;
@@ -110,6 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path tmp = null;
         Map<String, Object> json = new LinkedHashMap<>();
+        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
             if (model == null || anchor == null) {
                 tmp = Files.createTempDirectory("amdet-bench");
@@ -161,8 +161,8 @@ final class BenchCommand implements Callable<Integer> {
             json.put("threads", Torch.threads());
             json.put("cpu", cpuModel());
             json.put("cores", Runtime.getRuntime().availableProcessors());
-            ScanReports.writeAtomically(out.toAbsolutePath(), new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            target.write(f -> Files.write(f, text, java.nio.file.StandardOpenOption.CREATE_NEW));
         }
         return 0;
     }

@@ -43,6 +43,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out);
+        java.util.Map<String, ScanReport> reports = new java.util.LinkedHashMap<>();
         Path dir = Files.createTempDirectory("amdet-demo");
         try {
             Path base = extract("base", dir);
@@ -60,14 +62,20 @@ final class DemoCommand implements Callable<Integer> {
                         System.out.println("zoo/" + name + " (truth: " + (name.startsWith("backdoor") ? "backdoored"
                                 : "benign") + ")");
                         ScanCommand.printSummary(r, System.out);
-                        if (out != null) {
-                            ScanReports.write(r, Outputs.checkWritableDir(out.resolve(name)));
-                        }
+                        reports.put(name, r);
                     }
                 }
             }
         } finally {
             deleteTree(dir);
+        }
+        if (target != null) {
+            target.write(d -> {
+                for (var e : reports.entrySet()) {
+                    ScanReports.write(e.getValue(), d.resolve(e.getKey()));
+                }
+            });
+            System.out.println("reports: " + out);
         }
         return 0;
     }
