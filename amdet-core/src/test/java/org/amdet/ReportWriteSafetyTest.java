@@ -24,7 +24,9 @@ class ReportWriteSafetyTest {
 
     private static List<Path> tempFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+            // a temporary file of the old writer, or a hidden staging folder of the staged one
+            return s.filter(p -> p.getFileName().toString().endsWith(".tmp")
+                    || p.getFileName().toString().startsWith(".")).toList();
         }
     }
 

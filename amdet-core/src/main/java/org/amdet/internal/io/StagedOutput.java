@@ -364,6 +364,14 @@ public final class StagedOutput implements Closeable {
         }
     }
 
+    /** For tests of this package: forgets an {@link #abortAll} so outputs can be staged again. */
+    static void resetForTests() {
+        synchronized (LOCK) {
+            shuttingDown = false;
+            ACTIVE.clear();
+        }
+    }
+
     /** Whether the program is stopping (the shutdown hook ran): outputs are being removed, not written. */
     public static boolean stopping() {
         synchronized (LOCK) {
