@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.amdet.examples.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing in --out and the model files untouched.
  */
 class CliOutputTest {
+
+    /** {@link CliTest#run}, with what the command prints on System.err (e.g. evaluate's "scanning ...") added. */
+    static CliTest.Run run(String... args) {
+        java.io.PrintStream sysErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            CliTest.Run r = CliTest.run(args);
+            return new CliTest.Run(r.code(), r.out(), captured.toString(StandardCharsets.UTF_8) + r.err());
+        } finally {
+            System.setErr(sysErr);
+        }
+    }
 
     static List<String> tree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
@@ -184,11 +196,11 @@ class CliOutputTest {
                     continue; // the output was complete before the signal landed
                 }
                 landed = true;
+                assertEquals(List.of(), tree(parent), "nothing left after SIG" + signal + " ("
+                        + (System.nanoTime() - t0) / 1_000_000 + " ms to exit)");
                 assertEquals(signal.equals("INT") ? 130 : 143, code, stderr);
                 assertFalse(stderr.contains("\n"), "one line: " + stderr);
                 assertTrue(stderr.startsWith("amdet: stopped by a signal"), stderr);
-                assertEquals(List.of(), tree(parent), "nothing left after SIG" + signal + " ("
-                        + (System.nanoTime() - t0) / 1_000_000 + " ms to exit)");
             }
             assertTrue(landed, "SIG" + signal + " reached the write phase in one of three tries");
         }
@@ -212,6 +224,7 @@ class CliOutputTest {
         CliTest.Run r = run("evaluate", "--zoo", zoo.toString(), "--anchor", TestData.zoo("base").toString(),
                 "--shadow-size", "40", "--epochs", "1", "--out", zoo.resolve("results").toString());
         assertEquals(0, r.code(), r.err());
+        assertEquals("scanning backdoor-1 ...", r.err().strip(), "only the model was scanned");
         assertEquals(List.of("backdoor-1", "evaluation.json", "evaluation.md"),
                 tree(zoo.resolve("results")).stream().filter(f -> !f.contains("/")).toList());
         assertTrue(Files.isRegularFile(zoo.resolve("results/backdoor-1/report.json")));
@@ -231,6 +244,7 @@ class CliOutputTest {
                 "--shadow-size", "40", "--epochs", "1", "--out", tmp.resolve("out").toString());
         assertEquals(2, r.code(), r.err());
         assertOneLine(r, zoo.resolve("notes").toString(), "not a model folder");
+        assertFalse(r.err().contains("scanning"), "nothing scanned: " + r.err());
         assertFalse(Files.exists(tmp.resolve("out")));
     }
 

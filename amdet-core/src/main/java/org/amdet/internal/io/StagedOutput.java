@@ -36,6 +36,7 @@ import java.util.stream.Stream;
 public final class StagedOutput implements Closeable {
     private static final Object LOCK = new Object();
     private static final Set<StagedOutput> ACTIVE = new LinkedHashSet<>();
+    private static final Set<Path> SCRATCH = new LinkedHashSet<>();
     private static boolean shuttingDown;
     private static boolean hookInstalled;
     private static volatile Consumer<List<Path>> shutdownListener;
@@ -360,7 +361,32 @@ public final class StagedOutput implements Closeable {
             for (StagedOutput s : active) {
                 s.discard();
             }
+            for (Path p : SCRATCH) {
+                deleteQuietly(p);
+            }
+            SCRATCH.clear();
             return removed;
+        }
+    }
+
+    /**
+     * A new temporary folder (in {@code java.io.tmpdir}) that the shutdown hook removes if the program is stopped
+     * before {@link #deleteScratch} does (e.g. the demo's extracted models).
+     */
+    public static Path scratchFolder(String prefix) throws IOException {
+        synchronized (LOCK) {
+            installHook();
+            Path p = Files.createTempDirectory(prefix);
+            SCRATCH.add(p);
+            return p;
+        }
+    }
+
+    /** Deletes a folder made by {@link #scratchFolder}. */
+    public static void deleteScratch(Path p) throws IOException {
+        synchronized (LOCK) {
+            SCRATCH.remove(p);
+            deleteTree(p);
         }
     }
 

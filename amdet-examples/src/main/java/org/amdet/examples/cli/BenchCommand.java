@@ -9,6 +9,7 @@ import org.amdet.Encoders;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.encoders.SyntheticEncoders;
+import org.amdet.internal.io.StagedOutput;
 import org.amdet.internal.scan.ScanClock;
 import org.amdet.internal.scan.ScanEngine;
 import org.amdet.internal.torch.Torch;
@@ -112,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
             if (model == null || anchor == null) {
-                tmp = Files.createTempDirectory("amdet-bench");
+                tmp = StagedOutput.scratchFolder("amdet-bench");
                 model = model != null ? model : DemoCommand.extract("backdoor-1", tmp);
                 anchor = anchor != null ? anchor : DemoCommand.extract("base", tmp);
             }
@@ -142,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         } finally {
             if (tmp != null) {
-                DemoCommand.deleteTree(tmp);
+                StagedOutput.deleteScratch(tmp);
             }
         }
         long peak = peakResidentBytes();

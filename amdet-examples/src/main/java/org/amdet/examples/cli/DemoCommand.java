@@ -7,6 +7,7 @@ import org.amdet.ScanReport;
 import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
+import org.amdet.internal.io.StagedOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out);
         java.util.Map<String, ScanReport> reports = new java.util.LinkedHashMap<>();
-        Path dir = Files.createTempDirectory("amdet-demo");
+        Path dir = StagedOutput.scratchFolder("amdet-demo");
         try {
             Path base = extract("base", dir);
             DetectorConfig cfg = scan.config(shadowSize);
@@ -67,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            deleteTree(dir);
+            StagedOutput.deleteScratch(dir);
         }
         if (target != null) {
             target.write(d -> {
@@ -92,13 +93,5 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return target;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
