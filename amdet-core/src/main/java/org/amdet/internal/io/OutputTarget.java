@@ -223,7 +223,8 @@ public final class OutputTarget {
 
     private OutputException refused(Input in) {
         return new OutputException(label + " " + given + " is "
-                + (in.folder() ? "inside the input folder " : "the input ") + in.given() + ": amdet never writes over or into what it reads; choose another place");
+                + (in.folder() ? "inside the input folder " : "the input ") + in.given()
+                + ": amdet never writes over or into what it reads; choose another place");
     }
 
     /** Whether {@code p} (the real place of an entry about to be replaced) is an input or holds one. */

@@ -130,8 +130,8 @@ final class EvaluateCommand implements Callable<Integer> {
      * The model folders of the zoo to scan, every one checked before the first scan: hidden folders (a name starting
      * with '.', e.g. .git), the --out folder (or one holding it) and earlier outputs of amdet (a folder without
      * config.json holding evaluation.json or report.json) are skipped, the anchor and {@code kind: anchor} folders
-     * too; every other folder must be a model some encoder family recognises and its zoo.json (if any) must be valid — else one
-     * line naming the folder or file, exit 2, nothing scanned.
+     * too; every other folder must be a model some encoder family recognises and its zoo.json (if any) must be
+     * valid — else one line naming the folder or file, exit 2, nothing scanned.
      */
     private List<Path> models() throws IOException {
         Path anchorReal = anchor.toRealPath();
