@@ -25,6 +25,9 @@ import java.util.Map;
 public final class ScanReports {
     /** Placeholder token of the Textual Inversion file. */
     public static final String PLACEHOLDER = "<amdet-trigger>";
+    /** Every file a report folder may hold; an earlier report's file that a new one lacks is removed with it. */
+    private static final List<String> FILES = List.of("embedding.safetensors", "learned_embeds.safetensors",
+            "loss-trajectory.png", "landscape.png", "hessian-spectrum.png", "report.html", "report.json");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ScanReports() {
@@ -47,13 +50,16 @@ public final class ScanReports {
     /**
      * Writes the report and embedding files into {@code dir} (created if needed), all or nothing: the files are
      * built in a hidden folder, flushed to disk and moved into place together; on failure, or when the program is
-     * stopped by a signal meanwhile, none of them is left (an existing file of the same name is kept).
+     * stopped by a signal meanwhile, none of them is left (an existing file of the same name is kept). An earlier
+     * report's files in {@code dir} are replaced together, including one the new report lacks (e.g.
+     * {@code landscape.png}); other files in {@code dir} are left alone.
      *
      * @return the files written
      */
     public static List<Path> write(ScanReport r, Path dir) throws IOException {
         List<String> names = new ArrayList<>();
-        OutputTarget.folder("output folder", dir, List.of()).write(staged -> names.addAll(writeFiles(r, staged)));
+        OutputTarget.folder("output folder", dir, List.of()).owning(FILES)
+                .write(staged -> names.addAll(writeFiles(r, staged)));
         List<Path> out = new ArrayList<>();
         for (String n : names) {
             out.add(dir.resolve(n));

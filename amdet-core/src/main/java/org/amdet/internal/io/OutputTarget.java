@@ -39,6 +39,7 @@ public final class OutputTarget {
     private final Path abs;
     private final Kind kind;
     private final List<Input> inputs;
+    private final java.util.Set<String> owned;
 
     /** An input that no output may replace or be written into: its real path and file key. */
     record Input(Path real, Object key, boolean folder, Path given) {
@@ -60,7 +61,30 @@ public final class OutputTarget {
             }
         }
         this.inputs = List.copyOf(in);
+        this.owned = java.util.Set.of();
         check();
+    }
+
+    private OutputTarget(OutputTarget o, java.util.Set<String> owned) {
+        this.label = o.label;
+        this.given = o.given;
+        this.abs = o.abs;
+        this.kind = o.kind;
+        this.inputs = o.inputs;
+        this.owned = java.util.Set.copyOf(owned);
+    }
+
+    /**
+     * This folder output, owning the entries {@code names} of an existing folder: at the commit, an entry of these
+     * names that the new output lacks is removed with the rest replaced (e.g. {@code landscape.png} of an earlier
+     * report when the new one has no landscape), so the folder never mixes two outputs.
+     */
+    public OutputTarget owning(java.util.Collection<String> names) {
+        return new OutputTarget(this, new java.util.HashSet<>(names));
+    }
+
+    java.util.Set<String> owned() {
+        return owned;
     }
 
     /**

@@ -156,9 +156,28 @@ public final class StagedOutput implements Closeable {
         for (Path e : entries) {
             refuseInput(dir.resolve(e.getFileName().toString()));
         }
+        // entries of an earlier output that this one lacks go too (moved aside, like the replaced ones)
+        Set<String> names = new java.util.HashSet<>();
+        entries.forEach(e -> names.add(e.getFileName().toString()));
+        List<Path> stale = new ArrayList<>();
+        for (String n : target.owned()) {
+            Path dst = dir.resolve(n);
+            if (!names.contains(n) && Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
+                refuseInput(dst);
+                stale.add(dst);
+            }
+        }
         Path aside = root.resolve("previous");
         List<Path[]> done = new ArrayList<>();
         try {
+            for (Path dst : stale) {
+                if (!Files.exists(aside)) {
+                    Files.createDirectory(aside);
+                }
+                Path old = aside.resolve(dst.getFileName().toString());
+                Files.move(dst, old, StandardCopyOption.ATOMIC_MOVE);
+                done.add(new Path[] {dst, old});
+            }
             for (Path e : entries) {
                 Path dst = dir.resolve(e.getFileName().toString());
                 if (Files.exists(dst, LinkOption.NOFOLLOW_LINKS)) {
