@@ -57,8 +57,16 @@ final class ModelFolders {
         }
         List<Path> in = new ArrayList<>(Arrays.asList(inputs));
         in.add(base);
+        long size = 0;
+        try (Stream<Path> s = Files.list(base)) {
+            for (Path f : s.filter(f -> Files.isRegularFile(f) && (f.toString().endsWith(".safetensors")
+                    || COPIED.contains(f.getFileName().toString()))).toList()) {
+                size += Files.size(f);
+            }
+        }
         try {
-            return OutputTarget.wholeFolder("output folder", out, in);
+            // the new model is as large as the base (same tensors, same dtypes)
+            return OutputTarget.wholeFolder("output folder", out, in).needing(size);
         } catch (OutputException e) {
             throw new ZooInputException(e.getMessage());
         }

@@ -105,8 +105,15 @@ class CliOutputTest {
                     model.toString(), "--shadow-size", "40", "--epochs", "1", "--quiet", "--out",
                     full.resolve("o").toString());
             assertEquals(2, scan.code(), scan.err());
-            assertOneLine(scan, "--out " + full.resolve("o"), "No space left on device", "nothing written");
+            assertOneLine(scan, "--out " + full.resolve("o"), "free on its file system", "nothing written");
             assertEquals(List.of(), tree(full), "neither embedding.safetensors nor any staging folder is left");
+            // scan, inject (and evaluate, demo, finetune) check the free space before the work; encode, below, meets
+            // the full disk while writing (the write-time path: one line, nothing left)
+            CliTest.Run inject = run("inject", "--base", model.toString(), "--out", full.resolve("inj").toString(),
+                    "--trigger", "zz", "--target", "a cat", "--steps", "1", "--held-out", "20", "--quiet");
+            assertEquals(2, inject.code(), inject.err());
+            assertOneLine(inject, full.resolve("inj").toString(), "free on its file system");
+            assertEquals(List.of(), tree(full));
             CliTest.Run encode = run("encode", "--model", model.toString(), "--text", "a cat", "--out",
                     full.resolve("e.safetensors").toString());
             assertEquals(2, encode.code(), encode.err());

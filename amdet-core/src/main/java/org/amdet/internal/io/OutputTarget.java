@@ -83,6 +83,37 @@ public final class OutputTarget {
         return new OutputTarget(this, new java.util.HashSet<>(names));
     }
 
+    /**
+     * Checks now that the target's file system has at least {@code bytes} free, so an output that cannot fit fails
+     * before the work that makes it (a full disk found only when writing still leaves nothing).
+     *
+     * @return this
+     */
+    public OutputTarget needing(long bytes) throws OutputException {
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return this;
+        }
+        long free;
+        try {
+            free = Files.getFileStore(existing).getUsableSpace();
+        } catch (IOException e) {
+            return this; // unknown: the write itself will tell
+        }
+        if (free < bytes) {
+            throw new OutputException(label + " " + given + ": only " + kib(free) + " free on its file system, the "
+                    + "output needs at least " + kib(bytes) + " (nothing written)");
+        }
+        return this;
+    }
+
+    private static String kib(long bytes) {
+        return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+    }
+
     java.util.Set<String> owned() {
         return owned;
     }

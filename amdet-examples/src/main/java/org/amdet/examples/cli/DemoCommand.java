@@ -44,7 +44,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out);
+        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out)
+                .needing(2 * Outputs.REPORT_BYTES);
         java.util.Map<String, ScanReport> reports = new java.util.LinkedHashMap<>();
         Path dir = StagedOutput.scratchFolder("amdet-demo");
         try {

@@ -75,7 +75,8 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Path> models = models();
         List<Path> inputs = new ArrayList<>(models);
         inputs.add(anchor);
-        OutputTarget target = out == null ? null : Outputs.folder(out, inputs.toArray(Path[]::new));
+        OutputTarget target = out == null ? null : Outputs.folder(out, inputs.toArray(Path[]::new))
+                .needing(models.size() * Outputs.REPORT_BYTES);
         DetectorConfig cfg = scan.config(shadowSize);
         ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
         List<Row> rows = new ArrayList<>();

@@ -59,7 +59,7 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DetectorConfig cfg = scan.config(shadowSize);
         org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out, model, anchor, prompts,
-                captions);
+                captions).needing(Outputs.REPORT_BYTES);
         java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, cfg.seed()) : ShadowSet.fromFile(prompts);
         ScanReport scanned;
