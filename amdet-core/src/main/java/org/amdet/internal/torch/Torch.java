@@ -25,7 +25,25 @@ public final class Torch {
     private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
+    private static volatile boolean startupSingleBlasThread = true;
+    private static volatile boolean startupUnlimitedPhysicalBytes = true;
+
     private Torch() {
+    }
+
+    /**
+     * The process-wide settings {@link #init()} applies when it loads LibTorch (no effect once it has): OpenBLAS to one
+     * thread, and JavaCPP's {@code maxPhysicalBytes} check off (only when the application has not set that property).
+     * Both default to on; {@code org.amdet.EncoderOptions} documents them.
+     */
+    public static void startupSettings(boolean singleBlasThread, boolean unlimitedPhysicalBytes) {
+        startupSingleBlasThread = singleBlasThread;
+        startupUnlimitedPhysicalBytes = unlimitedPhysicalBytes;
+    }
+
+    /** Whether LibTorch has been loaded and set up by {@link #init()}. */
+    public static boolean initialised() {
+        return initialised;
     }
 
     /**
@@ -40,17 +58,19 @@ public final class Torch {
             if (initialised) {
                 return;
             }
-            if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+            if (startupUnlimitedPhysicalBytes && System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
                 // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
                 System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
             }
             // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
             // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
             // (measured on 2 cores). One BLAS thread per LibTorch thread.
-            try {
-                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
+            if (startupSingleBlasThread) {
+                try {
+                    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
+                }
             }
             initialised = true;
             configureThreads(Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
