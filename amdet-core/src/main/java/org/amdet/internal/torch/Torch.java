@@ -163,8 +163,9 @@ public final class Torch {
         init();
         if (name.startsWith("cuda")) {
             if (!cudaAvailable()) {
-                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: build "
-                        + "with -Pgpu on a machine with CUDA 13.1 and cuDNN 9 (see README), or use --device cpu");
+                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: add "
+                        + "LibTorch's CUDA natives (README: CUDA recipe; CLI: -Pgpu) on a machine with CUDA 13.1 and "
+                        + "cuDNN 9, or use --device cpu");
             }
             int idx = name.contains(":") ? Integer.parseInt(name.substring(5)) : 0;
             if (idx >= torch.cuda_device_count()) {
