@@ -36,6 +36,7 @@ final class Nd4jSupport {
     private static volatile boolean ready;
     private static volatile Future<?> preloading;
     private static ThreadPoolExecutor executor; // guarded by Nd4jSupport.class
+    private static volatile Thread thread; // the last thread the executor started
 
     private Nd4jSupport() {
     }
@@ -45,6 +46,7 @@ final class Nd4jSupport {
             executor = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, THREAD_NAME);
                 t.setDaemon(true);
+                thread = t;
                 return t;
             });
             executor.allowCoreThreadTimeOut(true);
@@ -142,8 +144,18 @@ final class Nd4jSupport {
         if (e == null) {
             return true;
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         e.shutdown();
-        return e.awaitTermination(millis, TimeUnit.MILLISECONDS);
+        if (!e.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        // the executor reports termination from its thread just before that thread ends
+        Thread t = thread;
+        if (t != null) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            return !t.isAlive();
+        }
+        return true;
     }
 
     /** Starts ND4J once; runs only on the ND4J thread (one at a time), so it needs no locking. */

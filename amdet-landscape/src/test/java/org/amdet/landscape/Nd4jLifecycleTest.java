@@ -45,11 +45,26 @@ class Nd4jLifecycleTest {
         assertFalse(nd4jThreadAlive(), "idle ND4J thread still alive " + (Nd4jSupport.IDLE_SECONDS + 5) + " s later");
     }
 
+    /** ND4J's start-up in a fresh JVM (in this one another test may have started ND4J already). */
     @Test
     void startUpLeavesTheBlasThreadsAndTheBannerPropertyAsTheyWere() throws Exception {
-        int before = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
-        HessianSpectrum.of(BOWL);
-        assertEquals(before, org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads());
-        assertEquals(null, System.getProperty("org.nd4j.log.initialization"));
+        String jvm = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"),
+                FreshStartUp.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("before=3 after=3 banner-property=null"), out);
+    }
+
+    /** Sets OpenBLAS to 3 threads, starts ND4J through a spectrum, prints what it finds afterwards. */
+    public static final class FreshStartUp {
+        public static void main(String[] args) {
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(3);
+            int before = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
+            HessianSpectrum.of(BOWL);
+            int after = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
+            System.out.println("before=" + before + " after=" + after + " banner-property="
+                    + System.getProperty("org.nd4j.log.initialization"));
+        }
     }
 }

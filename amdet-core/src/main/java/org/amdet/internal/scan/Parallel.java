@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  */
 public final class Parallel {
     private static volatile ExecutorService shared;
+    private static volatile Thread thread; // the last thread the worker executor started
 
     private Parallel() {
     }
@@ -42,6 +43,7 @@ public final class Parallel {
                             new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
                                 Thread t = new Thread(r, THREAD_NAME);
                                 t.setDaemon(true);
+                                thread = t;
                                 return t;
                             });
                     e.allowCoreThreadTimeOut(true);
@@ -71,8 +73,18 @@ public final class Parallel {
         if (w == null) {
             return true;
         }
+        long deadline = System.nanoTime() + millis * 1_000_000L;
         w.shutdown();
-        return w.awaitTermination(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (!w.awaitTermination(millis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        // the executor reports termination from its thread just before that thread ends
+        Thread t = thread;
+        if (t != null) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+            return !t.isAlive();
+        }
+        return true;
     }
 
     /**

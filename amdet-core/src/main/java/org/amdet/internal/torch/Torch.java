@@ -41,6 +41,21 @@ public final class Torch {
         startupUnlimitedPhysicalBytes = unlimitedPhysicalBytes;
     }
 
+    /**
+     * Sets OpenBLAS to one thread again when that start-up setting is on (nothing otherwise). ND4J's start-up raises
+     * OpenBLAS's threads and then puts back the count it found; when it started at the same time as LibTorch it may
+     * have found the count from before LibTorch's setting, so scans call this after ND4J's start-up.
+     */
+    public static void reassertBlasThreads() {
+        if (initialised && startupSingleBlasThread) {
+            try {
+                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("cannot set OpenBLAS threads to 1: {}", e.toString());
+            }
+        }
+    }
+
     /** Whether LibTorch has been loaded and set up by {@link #init()}. */
     public static boolean initialised() {
         return initialised;
