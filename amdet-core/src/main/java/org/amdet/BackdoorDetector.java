@@ -195,9 +195,28 @@ public final class BackdoorDetector {
         }
     }
 
-    /** amdet's version (from the jar manifest), or {@code dev}. */
+    /**
+     * amdet's version as built: the {@code Implementation-Version} of amdet-core's jar manifest; when the classes run
+     * outside a jar (an IDE, a test), the version the build wrote into {@code org/amdet/amdet-version.properties};
+     * {@code unknown} when neither is there.
+     */
     public static String version() {
         String v = BackdoorDetector.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        try (InputStream in = BackdoorDetector.class.getResourceAsStream("amdet-version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String b = p.getProperty("version", "");
+                if (!b.isBlank() && !b.contains("${")) {
+                    return b.trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
     }
 }

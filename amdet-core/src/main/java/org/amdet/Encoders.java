@@ -23,8 +23,23 @@ public final class Encoders {
      * them. Optional, idempotent and cheap; a loading failure is reported by the first call that needs the library.
      */
     public static void preload() {
+        preload(EncoderOptions.defaults());
+    }
+
+    /**
+     * {@link #preload()} with the process-wide settings of {@code options} (see {@link EncoderOptions}) applied when
+     * LibTorch loads.
+     */
+    public static void preload(EncoderOptions options) {
+        applyStartupSettings(options);
         Torch.initAsync();
         org.amdet.landscape.Landscape.preload();
+    }
+
+    private static void applyStartupSettings(EncoderOptions options) {
+        if (!Torch.initialised()) {
+            Torch.startupSettings(options.singleThreadedBlas(), options.unlimitedJavacppPhysicalBytes());
+        }
     }
 
     /** The encoder families on the class path, in service-loader order. */
@@ -34,7 +49,11 @@ public final class Encoders {
         return out;
     }
 
-    /** Loads the encoder at {@code source} (a model folder, or a LongCLIP {@code .pt} file) on the CPU in fp32. */
+    /**
+     * Loads the encoder at {@code source} (a model folder, or a LongCLIP {@code .pt} file) on the CPU in fp32 with the
+     * default process-wide settings ({@link EncoderOptions#defaults()}). Release amdet's threads with
+     * {@link Amdet#shutdown()} when the application is done with amdet.
+     */
     public static TextEncoder load(Path source) throws ModelLoadException {
         return load(source, EncoderOptions.defaults());
     }
@@ -45,6 +64,7 @@ public final class Encoders {
      * @throws UnsupportedModelException when no family recognises it (the message lists the supported ones)
      */
     public static TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+        applyStartupSettings(options);
         Torch.initAsync(); // LibTorch loads while the family reads configs and tokenizers
         if (!Files.exists(source)) {
             throw new ModelLoadException(source, "no such file or folder: expected a model folder (config.json, "
@@ -75,6 +95,10 @@ public final class Encoders {
                     + families.stream().map(EncoderFamily::name).collect(Collectors.joining(", ")));
         }
         matches.sort(Comparator.comparingDouble(Match::score).reversed());
-        return matches.get(0).family().load(source, options);
+        TextEncoder encoder = matches.get(0).family().load(source, options);
+        if (options.threads() > 0) {
+            Torch.setThreads(options.threads());
+        }
+        return encoder;
     }
 }

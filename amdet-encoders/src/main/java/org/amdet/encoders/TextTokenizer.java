@@ -114,9 +114,9 @@ public final class TextTokenizer implements AutoCloseable {
         }
         HuggingFaceTokenizer tok;
         try {
-            tok = HuggingFaceTokenizer.newInstance(tj, Map.of("addSpecialTokens", "true", "padding", "false",
-                    "truncation", "false"));
-        } catch (IOException | RuntimeException e) {
+            tok = DjlStartup.firstLoad(() -> HuggingFaceTokenizer.newInstance(tj, Map.of("addSpecialTokens", "true",
+                    "padding", "false", "truncation", "false")));
+        } catch (Exception e) {
             throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
                     + e.getMessage(), e);
         }

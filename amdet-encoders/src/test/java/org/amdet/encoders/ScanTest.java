@@ -114,7 +114,7 @@ class ScanTest {
                 + " MiB over 5 more scans");
     }
 
-    /** ND4J resets the shared OpenBLAS to all cores when it starts; amdet re-pins it so LibTorch results stay exact. */
+    /** ND4J resets the shared OpenBLAS to all cores when it starts; amdet puts the count back so LibTorch stays exact. */
     @Test
     void scansStayBitForBitReproducibleAfterNd4jStarts() {
         DetectorConfig noLandscape = SMALL.toBuilder().optEvidenceLandscapeSize(0).build();

@@ -124,6 +124,7 @@ public final class ScanEngine {
         ReferenceThresholds th = cfg.thresholds();
         List<String> warnings = new ArrayList<>();
         Landscape.awaitPreload(); // ND4J's start-up must not overlap LibTorch work (see Landscape.awaitPreload)
+        Torch.reassertBlasThreads(); // a start-up concurrent with LibTorch's may have put back an older count
         try (PointerScope scanScope = new PointerScope()) {
             clock.start(ScanPhase.ENCODE_SHADOW);
             listener.phase(ScanPhase.ENCODE_SHADOW);

@@ -25,7 +25,40 @@ public final class Torch {
     private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
+    private static volatile boolean startupSingleBlasThread = true;
+    private static volatile boolean startupUnlimitedPhysicalBytes = true;
+
     private Torch() {
+    }
+
+    /**
+     * The process-wide settings {@link #init()} applies when it loads LibTorch (no effect once it has): OpenBLAS to one
+     * thread, and JavaCPP's {@code maxPhysicalBytes} check off (only when the application has not set that property).
+     * Both default to on; {@code org.amdet.EncoderOptions} documents them.
+     */
+    public static void startupSettings(boolean singleBlasThread, boolean unlimitedPhysicalBytes) {
+        startupSingleBlasThread = singleBlasThread;
+        startupUnlimitedPhysicalBytes = unlimitedPhysicalBytes;
+    }
+
+    /**
+     * Sets OpenBLAS to one thread again when that start-up setting is on (nothing otherwise). ND4J's start-up raises
+     * OpenBLAS's threads and then puts back the count it found; when it started at the same time as LibTorch it may
+     * have found the count from before LibTorch's setting, so scans call this after ND4J's start-up.
+     */
+    public static void reassertBlasThreads() {
+        if (initialised && startupSingleBlasThread) {
+            try {
+                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("cannot set OpenBLAS threads to 1: {}", e.toString());
+            }
+        }
+    }
+
+    /** Whether LibTorch has been loaded and set up by {@link #init()}. */
+    public static boolean initialised() {
+        return initialised;
     }
 
     /**
@@ -40,17 +73,19 @@ public final class Torch {
             if (initialised) {
                 return;
             }
-            if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+            if (startupUnlimitedPhysicalBytes && System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
                 // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
                 System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
             }
             // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
             // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
             // (measured on 2 cores). One BLAS thread per LibTorch thread.
-            try {
-                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
+            if (startupSingleBlasThread) {
+                try {
+                    org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
+                }
             }
             initialised = true;
             configureThreads(Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
@@ -143,8 +178,9 @@ public final class Torch {
         init();
         if (name.startsWith("cuda")) {
             if (!cudaAvailable()) {
-                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: build "
-                        + "with -Pgpu on a machine with CUDA 13.1 and cuDNN 9 (see README), or use --device cpu");
+                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: add "
+                        + "LibTorch's CUDA natives (README: CUDA recipe; CLI: -Pgpu) on a machine with CUDA 13.1 and "
+                        + "cuDNN 9, or use --device cpu");
             }
             int idx = name.contains(":") ? Integer.parseInt(name.substring(5)) : 0;
             if (idx >= torch.cuda_device_count()) {
