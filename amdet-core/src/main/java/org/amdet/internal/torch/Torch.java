@@ -19,9 +19,12 @@ import java.nio.ByteBuffer;
 /** Process-wide LibTorch set-up and conversions between Java arrays and tensors. */
 public final class Torch {
     private static final Logger LOG = LoggerFactory.getLogger(Torch.class);
-    private static volatile boolean initialised;
+    private static volatile boolean loaded;
+    private static volatile boolean configured;
     private static volatile boolean pairParallel;
     private static volatile int totalThreads = 1;
+    private static Integer requestedThreads; // guarded by Torch.class
+    private static final Object LOADING = new Object();
     private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
             new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -29,15 +32,32 @@ public final class Torch {
     }
 
     /**
-     * Loads LibTorch once and sets its intra-op threads: system property {@code amdet.threads}, else the available
-     * processors.
+     * Loads LibTorch once and, the first time, sets its threads: the count given to {@link #setThreads}, else system
+     * property {@code amdet.threads}, else the available processors. The thread count is read here, when LibTorch is
+     * first used, not when a background {@link #initAsync()} loads the libraries: an application (or the CLI's
+     * {@code --threads}) may choose it after the preload has started.
      */
     public static void init() {
-        if (initialised) {
+        load();
+        if (configured) {
             return;
         }
         synchronized (Torch.class) {
-            if (initialised) {
+            if (!configured) {
+                configureThreads(requestedThreads != null ? requestedThreads
+                        : Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
+                configured = true;
+            }
+        }
+    }
+
+    /** Loads the native libraries (once); leaves the thread count alone. */
+    private static void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (LOADING) {
+            if (loaded) {
                 return;
             }
             if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
@@ -52,8 +72,8 @@ public final class Torch {
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
             }
-            initialised = true;
-            configureThreads(Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
+            torch.get_num_threads(); // loads LibTorch (a failure propagates to the caller)
+            loaded = true;
             primeAllocator();
         }
     }
@@ -76,18 +96,18 @@ public final class Torch {
     }
 
     /**
-     * Starts {@link #init()} on a daemon thread and returns at once (nothing happens when it has run or is running).
-     * Loading LibTorch's native libraries takes one to two seconds on one core; started early, it overlaps with work
-     * that does not need them (parsing options, configs and tokenizers). A failure is left for the next caller of
-     * {@link #init()}, which then meets it itself.
+     * Starts loading LibTorch's native libraries on a daemon thread and returns at once (nothing happens when they are
+     * loaded or loading). Loading takes one to two seconds on one core; started early, it overlaps with work that does
+     * not need them (parsing options, configs and tokenizers). The thread count is not set here but by the first
+     * {@link #init()}. A failure is left for the next caller of {@link #init()}, which then meets it itself.
      */
     public static void initAsync() {
-        if (initialised || !STARTED.compareAndSet(false, true)) {
+        if (loaded || !STARTED.compareAndSet(false, true)) {
             return;
         }
         Thread t = new Thread(() -> {
             try {
-                init();
+                load();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("background LibTorch start-up failed (the next use reports it): {}", e.toString());
             }
@@ -99,11 +119,22 @@ public final class Torch {
     /**
      * Uses {@code n} threads in all: with two or more (and {@code -Damdet.interop=false} not set), scans run the
      * suspect's and the anchor's passes side by side on two threads ({@link #pairParallel()}), each with n / 2
-     * LibTorch intra-op threads; otherwise one pass at a time with n intra-op threads.
+     * LibTorch intra-op threads; otherwise one pass at a time with n intra-op threads. Returns at once when LibTorch
+     * has not been configured yet (e.g. while a background {@link #initAsync()} is still loading it): the count is
+     * then applied by the first {@link #init()}.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
      */
     public static void setThreads(int n) {
-        init();
-        configureThreads(n);
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        }
+        synchronized (Torch.class) {
+            requestedThreads = n;
+            if (configured && n != totalThreads) {
+                configureThreads(n);
+            }
+        }
     }
 
     private static synchronized void configureThreads(int n) {

@@ -43,9 +43,7 @@ final class TrainingOptions {
     private ProgressBar bar;
 
     String device() {
-        if (threads != null) {
-            System.setProperty("amdet.threads", Integer.toString(threads));
-        }
+        CommonOptions.applyThreads(threads);
         return device;
     }
 
