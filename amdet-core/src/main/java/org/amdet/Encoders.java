@@ -1,5 +1,6 @@
 package org.amdet;
 
+import org.amdet.internal.Cancellation;
 import org.amdet.internal.torch.Torch;
 
 import java.nio.file.Files;
@@ -43,8 +44,31 @@ public final class Encoders {
      * Loads the encoder at {@code source} with the given device and precision, auto-detecting its family.
      *
      * @throws UnsupportedModelException when no family recognises it (the message lists the supported ones)
+     * @throws LoadCancelledException     when the thread is interrupted before or while the model loads (however
+     *                                    the interrupt shows up in the reading code: a closed channel is never
+     *                                    reported as a bad model)
      */
     public static TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw Cancellation.loadCancelled(source, null);
+        }
+        TextEncoder loaded;
+        try {
+            loaded = loadUninterrupted(source, options);
+        } catch (ModelLoadException | RuntimeException e) {
+            if (!(e instanceof java.util.concurrent.CancellationException) && Cancellation.byInterrupt(e)) {
+                throw Cancellation.loadCancelled(source, e);
+            }
+            throw e;
+        }
+        if (Thread.currentThread().isInterrupted()) { // interrupted during native work, which does not see it
+            loaded.close();
+            throw Cancellation.loadCancelled(source, null);
+        }
+        return loaded;
+    }
+
+    private static TextEncoder loadUninterrupted(Path source, EncoderOptions options) throws ModelLoadException {
         Torch.initAsync(); // LibTorch loads while the family reads configs and tokenizers
         if (!Files.exists(source)) {
             throw new ModelLoadException(source, "no such file or folder: expected a model folder (config.json, "
