@@ -22,10 +22,16 @@ public final class Encoders {
      * and returns at once. Call it early — e.g. first thing in {@code main} — so the one to two seconds they take to
      * load overlap with the application's own start-up; {@link #load} and scans then find them ready, or wait for
      * them. Optional, idempotent and cheap; a loading failure is reported by the first call that needs the library.
+     * <p>
+     * ND4J starts only once LibTorch's natives are loaded, never at the same time: both bundle an OpenMP runtime
+     * ({@code libgomp.so.1}: LibTorch's, and ND4J's older one) and the first loaded is the one both then use. Started
+     * side by side, whichever won the race decided it — on a warm cache mostly ND4J's 2022 runtime under LibTorch
+     * 2.10, on a first run with an empty JavaCPP cache (where each extracts ~330 MB) either. In this order LibTorch
+     * always runs on its own runtime and ND4J on the newer, backward-compatible one.
      */
     public static void preload() {
         Torch.initAsync();
-        org.amdet.landscape.Landscape.preload();
+        Torch.afterLoad(org.amdet.landscape.Landscape::preload);
     }
 
     /** The encoder families on the class path, in service-loader order. */

@@ -60,6 +60,7 @@ public final class Torch {
             if (loaded) {
                 return;
             }
+            cpuNativesOnlyWithoutGpuBuild();
             if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
                 // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
                 System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
@@ -72,9 +73,71 @@ public final class Torch {
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
             }
-            torch.get_num_threads(); // loads LibTorch (a failure propagates to the caller)
+            try {
+                torch.get_num_threads(); // loads LibTorch (a failure propagates to the caller)
+                primeAllocator();
+            } finally {
+                runAfterLoad(); // before `loaded` is published: whoever sees LibTorch loaded sees these started
+            }
             loaded = true;
-            primeAllocator();
+        }
+    }
+
+    /**
+     * Keeps JavaCPP from loading the machine's CUDA libraries into a CPU-only process. Without the {@code -gpu}
+     * natives on the class path, JavaCPP still first tries the pytorch presets' "-gpu" variant, whose preload list
+     * names cudart, cupti, cuBLAS, cuDNN…; whichever of those it finds in {@code /usr/local/cuda/lib64} (here cudart
+     * and cupti of a driver-less CUDA 13.0 toolkit) it loads and keeps loaded before falling back to the CPU natives
+     * — foreign native code in every run, none of it used. An empty {@code org.bytedeco.javacpp.platform.extension}
+     * makes it load the CPU natives only. Must run before JavaCPP reads its properties (the first JavaCPP class to
+     * load them caches them), so {@link #load()} and {@link #initAsync()} call it first; a value set by the user, or
+     * the {@code -gpu} natives being on the class path (build profile {@code -Pgpu}), leave the property alone.
+     */
+    private static void cpuNativesOnlyWithoutGpuBuild() {
+        String key = "org.bytedeco.javacpp.platform.extension";
+        if (System.getProperty(key) != null) {
+            return;
+        }
+        ClassLoader cl = Torch.class.getClassLoader();
+        String platform = org.bytedeco.javacpp.Loader.getPlatform(); // reads os.name/os.arch only, caches nothing
+        if (cl != null && cl.getResource("org/bytedeco/pytorch/" + platform + "-gpu/libjnitorch.so") == null) {
+            System.setProperty(key, "");
+        }
+    }
+
+    private static final Object HOOKS = new Object();
+    private static java.util.List<Runnable> afterLoad = new java.util.ArrayList<>(); // guarded by HOOKS; null after
+
+    /**
+     * Runs {@code r} once LibTorch's natives are loaded (or their loading failed): on the loading thread, before any
+     * other thread sees LibTorch as loaded; at once on the caller when loading has already been attempted.
+     * {@link org.amdet.Encoders#preload()} starts ND4J this way, so the two native start-ups never overlap and always
+     * run in the same order (see there).
+     */
+    public static void afterLoad(Runnable r) {
+        synchronized (HOOKS) {
+            if (afterLoad != null) {
+                afterLoad.add(r);
+                return;
+            }
+        }
+        r.run();
+    }
+
+    private static void runAfterLoad() {
+        java.util.List<Runnable> run;
+        synchronized (HOOKS) {
+            run = afterLoad;
+            afterLoad = null;
+        }
+        if (run != null) {
+            for (Runnable r : run) {
+                try {
+                    r.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.debug("start-up task after LibTorch failed: {}", e.toString());
+                }
+            }
         }
     }
 
@@ -105,6 +168,7 @@ public final class Torch {
         if (loaded || !STARTED.compareAndSet(false, true)) {
             return;
         }
+        cpuNativesOnlyWithoutGpuBuild(); // before the caller's next JavaCPP use can race the loading thread to it
         Thread t = new Thread(() -> {
             try {
                 load();
