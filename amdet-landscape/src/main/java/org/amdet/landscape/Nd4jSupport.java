@@ -96,7 +96,9 @@ final class Nd4jSupport {
         if (ready) {
             return;
         }
-        Nd4j.getExecutioner();
+        // the first start on a cache folder waits for, and excludes, other amdet JVMs extracting into it
+        org.amdet.landscape.internal.NativeCache.load(org.amdet.landscape.internal.NativeCache.keyOf(Nd4j.class),
+                Nd4j::getExecutioner);
         try {
             org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
         } catch (RuntimeException | LinkageError e) {

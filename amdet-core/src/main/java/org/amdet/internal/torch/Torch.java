@@ -65,22 +65,28 @@ public final class Torch {
                 // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
                 System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
             }
-            // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
-            // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
-            // (measured on 2 cores). One BLAS thread per LibTorch thread.
             try {
-                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
-            }
-            try {
-                torch.get_num_threads(); // loads LibTorch (a failure propagates to the caller)
+                // the first load on a cache folder waits for, and excludes, other amdet JVMs extracting into it
+                org.amdet.landscape.internal.NativeCache.load(
+                        org.amdet.landscape.internal.NativeCache.keyOf(torch.class), Torch::loadNatives);
                 primeAllocator();
             } finally {
                 runAfterLoad(); // before `loaded` is published: whoever sees LibTorch loaded sees these started
             }
             loaded = true;
         }
+    }
+
+    private static void loadNatives() {
+        // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
+        // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
+        // (measured on 2 cores). One BLAS thread per LibTorch thread.
+        try {
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
+        }
+        torch.get_num_threads(); // loads LibTorch (a failure propagates to the caller)
     }
 
     /**
