@@ -40,8 +40,8 @@ public final class Cancellation {
      */
     public static LoadCancelledException loadCancelled(Path file, Throwable failure) {
         Thread.currentThread().interrupt();
-        LoadCancelledException e = new LoadCancelledException(file, "loading was cancelled: the thread was "
-                + "interrupted (the model was not judged)");
+        LoadCancelledException e = new LoadCancelledException(file, "loading was cancelled because the thread "
+                + "was interrupted; the model was not judged");
         if (failure != null) {
             e.initCause(failure);
         }

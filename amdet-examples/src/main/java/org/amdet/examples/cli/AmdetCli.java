@@ -59,7 +59,7 @@ public final class AmdetCli implements Runnable {
                 return CANCELLED;
             }
             if (t instanceof java.util.concurrent.CancellationException) { // e.g. LoadCancelledException
-                err.println("amdet: cancelled: " + t.getMessage() + " (nothing written)");
+                err.println("amdet: " + t.getMessage() + " (nothing written)");
                 return CANCELLED;
             }
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
