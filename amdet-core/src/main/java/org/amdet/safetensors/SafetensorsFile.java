@@ -107,6 +107,9 @@ public final class SafetensorsFile implements AutoCloseable {
             throw e;
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
+            if (org.amdet.internal.Cancellation.byInterrupt(e)) {
+                throw org.amdet.internal.Cancellation.loadCancelled(path, e); // the interrupt closed the channel
+            }
             throw new MalformedModelException(path, "cannot read safetensors header: " + e.getMessage(), e);
         }
     }
@@ -256,6 +259,9 @@ public final class SafetensorsFile implements AutoCloseable {
             return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.byteLength())
                     .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException ex) {
+            if (org.amdet.internal.Cancellation.byInterrupt(ex)) {
+                throw org.amdet.internal.Cancellation.loadCancelled(path, ex);
+            }
             throw new ModelLoadException(path, "cannot map tensor '" + e.name() + "': " + ex.getMessage(), ex);
         }
     }

@@ -174,7 +174,9 @@ final class Nd4jSupport {
             System.setProperty(LOG_INIT, "false");
         }
         try {
-            Nd4j.getExecutioner();
+            // the first start on a cache folder waits for, and excludes, other amdet JVMs extracting into it
+            org.amdet.landscape.internal.NativeCache.load(org.amdet.landscape.internal.NativeCache.keyOf(Nd4j.class),
+                    Nd4j::getExecutioner);
         } finally {
             if (quiet) {
                 System.clearProperty(LOG_INIT);

@@ -12,8 +12,8 @@ import java.io.UncheckedIOException;
 /**
  * The {@code amdet} command line. Exit codes: 0 done, 2 bad input (including an output that cannot be written, e.g.
  * a full disk), 3 injection below its success threshold ({@code inject}), 10 backdoor found with
- * {@code --fail-on-backdoor}, 130 scan cancelled (its thread was interrupted) or SIGINT, 143 SIGTERM (nothing written
- * in either case: an unfinished output is removed), 1 internal error.
+ * {@code --fail-on-backdoor}, 130 scan or model loading cancelled (its thread was interrupted) or SIGINT, 143 SIGTERM
+ * (nothing written in either case: an unfinished output is removed), 1 internal error.
  */
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
@@ -73,6 +73,10 @@ public final class AmdetCli implements Runnable {
             }
             if (t instanceof org.amdet.ScanCancelledException) {
                 err.println("amdet: scan cancelled: " + t.getMessage() + " (no report written)");
+                return CANCELLED;
+            }
+            if (t instanceof java.util.concurrent.CancellationException) { // e.g. LoadCancelledException
+                err.println("amdet: " + t.getMessage() + " (nothing written)");
                 return CANCELLED;
             }
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException

@@ -55,9 +55,7 @@ final class TrainingOptions {
     }
 
     String device() {
-        if (threads != null) {
-            System.setProperty("amdet.threads", Integer.toString(threads));
-        }
+        CommonOptions.applyThreads(threads);
         return device;
     }
 
