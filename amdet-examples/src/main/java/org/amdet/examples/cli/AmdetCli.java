@@ -38,6 +38,7 @@ public final class AmdetCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Terminal.install();
         if (args.length > 0 && SCANNING.contains(args[0])) {
             org.amdet.Encoders.preload();
         }
@@ -54,18 +55,19 @@ public final class AmdetCli implements Runnable {
                     .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose"));
             Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
             if (t instanceof org.amdet.ScanCancelledException) {
-                err.println("amdet: scan cancelled: " + t.getMessage() + " (no report written)");
+                err.println("amdet: scan cancelled: " + Terminal.oneLine(t.getMessage()) + " (no report written)");
                 return CANCELLED;
             }
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
-                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException) {
-                err.println("amdet: " + t.getMessage());
+                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException
+                    || t instanceof org.amdet.NonFiniteOutputException) {
+                err.println("amdet: " + Terminal.oneLine(t.getMessage()));
                 if (verbose) {
                     t.printStackTrace(err);
                 }
                 return BAD_INPUT;
             }
-            err.println("amdet: internal error: " + t);
+            err.println("amdet: internal error: " + Terminal.oneLine(t.toString()));
             if (verbose) {
                 t.printStackTrace(err);
             } else {
@@ -74,8 +76,9 @@ public final class AmdetCli implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("amdet: " + ex.getMessage());
-            ex.getCommandLine().usage(err);
+            // one line naming the option and what was expected, and where to find the rest (not 50 lines of usage)
+            err.println("amdet: " + Terminal.oneLine(ex.getMessage()) + " (see "
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
         return cl.execute(args);
