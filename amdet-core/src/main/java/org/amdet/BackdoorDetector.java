@@ -78,6 +78,11 @@ public final class BackdoorDetector {
         TorchTextEncoder s = torchOf(suspect, "suspect");
         TorchTextEncoder a = torchOf(anchor, "anchor");
         checkCompatible(s.info(), a.info());
+        if (s.info().contextLength() < config.tokens() + 2) {
+            throw new ScanException("suspect " + s.info().source() + " has " + s.info().contextLength()
+                    + " positions: a scan inserts " + config.tokens() + " trigger token(s) after the start token and "
+                    + "needs at least " + (config.tokens() + 2) + " positions");
+        }
         String started = Instant.now().toString();
         ScanClock clock = new ScanClock();
         List<String> prompts = shadow.limit(config.shadowSize()).prompts();
@@ -123,6 +128,17 @@ public final class BackdoorDetector {
     }
 
     static void checkCompatible(EncoderInfo s, EncoderInfo a) {
+        if (!s.family().equals(a.family())) {
+            throw new ScanException("suspect " + s.source() + " is a " + s.family() + " encoder but anchor "
+                    + a.source() + " is a " + a.family() + " encoder: the anchor must be the same family and "
+                    + "architecture (e.g. the official model the suspect was fine-tuned from)");
+        }
+        if (s.layers() != a.layers() || s.heads() != a.heads() || s.vocabSize() != a.vocabSize()
+                || s.pooledSize() != a.pooledSize() || s.hasProjection() != a.hasProjection()
+                || s.causal() != a.causal()) {
+            throw new ScanException("suspect " + s.source() + " (" + shape(s) + ") and anchor " + a.source() + " ("
+                    + shape(a) + ") differ in shape: the anchor must be the same architecture");
+        }
         if (s.hiddenSize() != a.hiddenSize()) {
             throw new ScanException("suspect " + s.source() + " has hidden size " + s.hiddenSize() + " but anchor "
                     + a.source() + " has " + a.hiddenSize() + ": the anchor must be the same architecture (e.g. the "
@@ -144,6 +160,11 @@ public final class BackdoorDetector {
             throw new ScanException("suspect computes in " + s.precision().label() + " but anchor in "
                     + a.precision().label() + ": load both with the same precision");
         }
+    }
+
+    private static String shape(EncoderInfo i) {
+        return i.layers() + " layers, " + i.heads() + " heads, vocabulary " + i.vocabSize() + ", pooled width "
+                + i.pooledSize() + (i.hasProjection() ? " projected" : "") + (i.causal() ? ", causal" : "");
     }
 
     /** The model's path, family and — when asked — the hashes its loader took of the bytes it loaded. */

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 final class TransformerTextEncoder implements TorchTextEncoder {
     private static final Pattern LAYER = Pattern.compile("^encoder\\.layers\\.(\\d+)\\.");
     private static final int ENCODE_CHUNK = 64;
+    /** Fewest rows of a position table: start token, one text token, end token. */
+    static final int MIN_POSITIONS = 3;
 
     private final TextModelConfig config;
     private final TextTokenizer tokenizer;
@@ -136,6 +138,11 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         int vocab = (int) tok.shape()[0];
         int hidden = (int) tok.shape()[1];
         int positions = (int) pos.shape()[0];
+        if (positions < MIN_POSITIONS) {
+            throw new MalformedModelException(pos.file(), "tensor '" + pos.name() + "' has shape "
+                    + Arrays.toString(pos.shape()) + ": " + positions + " position(s), expected at least "
+                    + MIN_POSITIONS + " (a start token, one text token and an end token)");
+        }
         if (hidden != cfg.hiddenSize()) {
             throw disagrees(cf, "hidden_size", cfg.hiddenSize(), tok, "its width");
         }
