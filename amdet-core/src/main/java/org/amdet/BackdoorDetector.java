@@ -133,12 +133,6 @@ public final class BackdoorDetector {
                     + a.source() + " is a " + a.family() + " encoder: the anchor must be the same family and "
                     + "architecture (e.g. the official model the suspect was fine-tuned from)");
         }
-        if (s.layers() != a.layers() || s.heads() != a.heads() || s.vocabSize() != a.vocabSize()
-                || s.pooledSize() != a.pooledSize() || s.hasProjection() != a.hasProjection()
-                || s.causal() != a.causal()) {
-            throw new ScanException("suspect " + s.source() + " (" + shape(s) + ") and anchor " + a.source() + " ("
-                    + shape(a) + ") differ in shape: the anchor must be the same architecture");
-        }
         if (s.hiddenSize() != a.hiddenSize()) {
             throw new ScanException("suspect " + s.source() + " has hidden size " + s.hiddenSize() + " but anchor "
                     + a.source() + " has " + a.hiddenSize() + ": the anchor must be the same architecture (e.g. the "
@@ -159,6 +153,12 @@ public final class BackdoorDetector {
         if (s.precision() != a.precision()) {
             throw new ScanException("suspect computes in " + s.precision().label() + " but anchor in "
                     + a.precision().label() + ": load both with the same precision");
+        }
+        if (s.layers() != a.layers() || s.heads() != a.heads() || s.vocabSize() != a.vocabSize()
+                || s.pooledSize() != a.pooledSize() || s.hasProjection() != a.hasProjection()
+                || s.causal() != a.causal()) {
+            throw new ScanException("suspect " + s.source() + " (" + shape(s) + ") and anchor " + a.source() + " ("
+                    + shape(a) + ") differ in shape: the anchor must be the same architecture");
         }
     }
 
