@@ -92,7 +92,10 @@ public final class BackdoorDetector {
         } catch (ScanException | ScanCancelledException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: " + e.getMessage(), e);
+            // LibTorch appends its C++ stack trace to the message: keep the first line (the trace stays in the cause)
+            String m = String.valueOf(e.getMessage()).strip();
+            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: "
+                    + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')).strip()), e);
         }
         List<String> warnings = new ArrayList<>(o.warnings());
         if (shadow.size() < config.shadowSize()) {

@@ -117,8 +117,8 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             root = JSON.readTree(header.stripTrailing());
         } catch (JsonProcessingException e) {
-            throw new MalformedModelException(path, "safetensors header: "
-                    + org.amdet.internal.text.Untrusted.jsonError(e) + ", expected a JSON object of tensors");
+            throw new MalformedModelException(path, "safetensors header is not valid JSON "
+                    + org.amdet.internal.text.Untrusted.jsonError(e) + ": expected a JSON object of tensors");
         }
         if (root == null || !root.isObject()) {
             throw new MalformedModelException(path, "safetensors header must be a JSON object");

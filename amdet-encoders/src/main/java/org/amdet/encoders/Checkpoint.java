@@ -41,7 +41,7 @@ public final class Checkpoint implements AutoCloseable {
         return open(folder, new LoadedFiles());
     }
 
-    /** Opens the checkpoint of {@code folder}, recording every file read (hashed from its open channel) in {@code files}. */
+    /** Opens the checkpoint of {@code folder}, recording each file (hashed through its channel) in {@code files}. */
     static Checkpoint open(Path folder, LoadedFiles files) throws ModelLoadException {
         Path single = folder.resolve("model.safetensors");
         Path index = folder.resolve("model.safetensors.index.json");

@@ -101,7 +101,8 @@ public final class HfConfig {
         try {
             n = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new MalformedModelException(file, Untrusted.jsonError(e) + ": expected a JSON object");
+            throw new MalformedModelException(file, "invalid JSON " + Untrusted.jsonError(e)
+                    + ": expected a JSON object");
         } catch (IOException e) {
             throw new MalformedModelException(file, "cannot parse: expected a JSON object");
         }

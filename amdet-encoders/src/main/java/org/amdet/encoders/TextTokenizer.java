@@ -92,7 +92,7 @@ public final class TextTokenizer implements AutoCloseable {
             json = HfConfig.JSON.readTree(bytes);
         } catch (IOException e) {
             throw new TokenizerException(tj, (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? org.amdet.internal.text.Untrusted.jsonError(j) : "cannot parse")
+                    ? "invalid JSON " + org.amdet.internal.text.Untrusted.jsonError(j) : "cannot parse")
                     + ": expected a Hugging Face tokenizer.json object", e);
         }
         if (json == null || !json.isObject() || !json.path("model").isObject()) {

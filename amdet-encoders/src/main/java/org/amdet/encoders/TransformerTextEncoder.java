@@ -266,7 +266,8 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                         throw new org.amdet.UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
                                 + "values beyond the range of " + options.precision().label() + " (stored as "
                                 + r.dtype() + ", largest magnitude " + Torch.item(src.abs().max())
-                                + "): they would become infinite" + (options.precision() == org.amdet.Precision.FP32 ? ""
+                                + "): they would become infinite"
+                                + (options.precision() == org.amdet.Precision.FP32 ? ""
                                 : "; load the model in fp32" + (options.precision() == org.amdet.Precision.FP16
                                 ? " or bf16" : "")));
                     }

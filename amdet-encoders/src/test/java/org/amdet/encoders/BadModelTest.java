@@ -158,7 +158,8 @@ class BadModelTest {
         Path m = copyClipTiny();
         setConfig(m, "hidden_size", "32");
         rejects(MalformedModelException.class, m, m.resolve("config.json"), "hidden_size 32 disagrees with tensor "
-                + "'text_model.embeddings.token_embedding.weight' of shape [1119, 64] in " + m.resolve("model.safetensors"));
+                + "'text_model.embeddings.token_embedding.weight' of shape [1119, 64] in "
+                + m.resolve("model.safetensors"));
     }
 
     @Test

@@ -218,12 +218,18 @@ class LoadValidationTest {
                 + " disagrees with tensor " + tensor + " in " + m.resolve("model.safetensors"));
     }
 
+    /** A copy of {@code src} whose config.json names another model_type and architecture. */
+    private Path relabel(Path src, String modelType, String arch, String newArch) throws IOException {
+        Path m = copy(src, modelType + "-on-" + src.getFileName());
+        setConfig(m, "model_type", "\"" + modelType + "\"");
+        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json")).replace(arch, newArch));
+        return m;
+    }
+
     @Test
     void siglipModelTypeOnClipWeightsIsRefused() throws Exception {
-        Path m = copy(TestData.zoo("base"), "siglip-on-clip");
-        setConfig(m, "model_type", "\"siglip_text_model\"");
-        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
-                .replace("CLIPTextModelWithProjection", "SiglipTextModel"));
+        Path m = relabel(TestData.zoo("base"), "siglip_text_model", "CLIPTextModelWithProjection",
+                "SiglipTextModel");
         loadFails(MalformedModelException.class, m, "names a SigLIP model", "'text_projection.weight', a CLIP tensor");
         Path mixed = copy(TestData.zoo("base"), "mixed");
         setConfig(mixed, "model_type", "\"siglip_text_model\"");
@@ -233,10 +239,7 @@ class LoadValidationTest {
 
     @Test
     void clipModelTypeOnSiglipWeightsIsRefused() throws Exception {
-        Path m = copy(TestData.hf("siglip-tiny"), "clip-on-siglip");
-        setConfig(m, "model_type", "\"clip_text_model\"");
-        Files.writeString(m.resolve("config.json"), Files.readString(m.resolve("config.json"))
-                .replace("SiglipTextModel", "CLIPTextModel"));
+        Path m = relabel(TestData.hf("siglip-tiny"), "clip_text_model", "SiglipTextModel", "CLIPTextModel");
         loadFails(MalformedModelException.class, m, "'head.weight', a SigLIP tensor");
     }
 

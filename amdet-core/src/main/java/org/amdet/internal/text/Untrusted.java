@@ -56,23 +56,27 @@ public final class Untrusted {
     }
 
     /**
-     * Where and how a JSON text is broken, without quoting any of it: "invalid JSON at line L, column C (…)".
-     * Jackson's own messages quote the offending token (e.g. {@code Unrecognized token 'hf_…'}).
+     * Where and how a JSON text is broken, without quoting any of it: "at line L, column C (…)", to follow e.g.
+     * "invalid JSON". Jackson's own messages quote the offending text (e.g. {@code Unrecognized token 'hf_…'}); only
+     * a duplicate key is named, since it is a key of a well-formed object, not arbitrary file contents.
      */
     public static String jsonError(JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         String where = loc == null || loc.getLineNr() < 0 ? ""
-                : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+                : "at line " + loc.getLineNr() + ", column " + loc.getColumnNr() + " ";
+        String original = String.valueOf(e.getOriginalMessage());
         String why;
         if (e instanceof JsonEOFException) {
             why = "the text ends before the JSON value does";
         } else if (e instanceof StreamConstraintsException) {
             why = "nesting or a value beyond the parser's limits";
+        } else if (original.startsWith("Duplicate field '")) {
+            why = oneLine(original.length() > 120 ? original.substring(0, 120) + "…" : original);
         } else if (e instanceof com.fasterxml.jackson.core.JsonParseException) {
             why = "not valid JSON syntax there";
         } else {
             why = "unexpected content there";
         }
-        return "invalid JSON" + where + " (" + why + ")";
+        return where + "(" + why + ")";
     }
 }

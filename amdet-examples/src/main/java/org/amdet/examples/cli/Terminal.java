@@ -26,7 +26,7 @@ final class Terminal {
         }
     }
 
-    /** The unfiltered stream under {@code s} (for amdet's own control characters, e.g. the progress bar's {@code \r}). */
+    /** The unfiltered stream under {@code s}, for amdet's own control characters (the progress bar's {@code \r}). */
     static PrintStream raw(PrintStream s) {
         return s instanceof Safe safe ? safe.raw : s;
     }
