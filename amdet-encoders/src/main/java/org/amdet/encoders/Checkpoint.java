@@ -90,16 +90,11 @@ public final class Checkpoint implements AutoCloseable {
         return new Checkpoint(opened, out);
     }
 
-    /** Opens {@code file} and records the hash of its whole contents, read through the channel its tensors map. */
+    /** Opens {@code file}, to be hashed whole through the channel its tensors are mapped from. */
     private static SafetensorsFile openHashed(Path file, LoadedFiles files) throws ModelLoadException {
         Map<String, Object> before = LoadedFiles.identity(file);
         SafetensorsFile f = SafetensorsFile.open(file);
-        try {
-            files.add(file, f.sha256(), before);
-        } catch (ModelLoadException e) {
-            f.close();
-            throw e;
-        }
+        files.addLater(file, before, f::sha256); // hashed once the loader has checked the model fits in memory
         return f;
     }
 

@@ -26,6 +26,7 @@ final class LoadedFiles {
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, Hasher> pending = new LinkedHashMap<>();
 
     /** Reads {@code file} (at most {@code max + 1} bytes: a longer result means the file is above the cap). */
     static byte[] readCapped(Path file, long max) throws IOException {
@@ -52,14 +53,39 @@ final class LoadedFiles {
         entries.put(file.getFileName().toString(), new Entry(file, sha256, identityBefore));
     }
 
-    /** Hashes {@code file} through a channel of its own, recording it (for a file another reader opens by path). */
-    void hashFile(Path file) throws ModelLoadException {
-        Map<String, Object> before = identity(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            add(file, Sha256.of(ch), before);
-        } catch (IOException e) {
-            throw new ModelLoadException(file, "cannot read: " + e.getMessage(), e);
+    /** Computes the hash of a file when asked ({@link #hashPending}). */
+    interface Hasher {
+        String sha256() throws ModelLoadException;
+    }
+
+    /**
+     * Records {@code file} whose hash is computed later by {@code hasher} (reading a whole checkpoint waits until the
+     * loader has checked, from the header alone, that the model fits in memory: a sparse file declaring terabytes is
+     * refused in milliseconds, not hashed first).
+     */
+    void addLater(Path file, Map<String, Object> identityBefore, Hasher hasher) {
+        add(file, null, identityBefore);
+        pending.put(file.getFileName().toString(), hasher);
+    }
+
+    /** Hashes {@code file} later through a channel of its own (for a file another reader opens by path). */
+    void hashLater(Path file) {
+        addLater(file, identity(file), () -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                return Sha256.of(ch);
+            } catch (IOException e) {
+                throw new ModelLoadException(file, "cannot read: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Computes every hash recorded with {@link #addLater}. */
+    void hashPending() throws ModelLoadException {
+        for (Map.Entry<String, Hasher> p : pending.entrySet()) {
+            Entry e = entries.get(p.getKey());
+            entries.put(p.getKey(), new Entry(e.path(), p.getValue().sha256(), e.identity()));
         }
+        pending.clear();
     }
 
     /** What identifies a file's contents without reading them: inode, size, modification and change times. */
@@ -94,8 +120,9 @@ final class LoadedFiles {
         }
     }
 
-    /** SHA-256 of every recorded file by file name, in reading order. */
-    Map<String, String> digests() {
+    /** SHA-256 of every recorded file by file name, in reading order (pending hashes are computed first). */
+    Map<String, String> digests() throws ModelLoadException {
+        hashPending();
         Map<String, String> out = new LinkedHashMap<>();
         entries.forEach((k, v) -> out.put(k, v.sha256()));
         return Collections.unmodifiableMap(out);

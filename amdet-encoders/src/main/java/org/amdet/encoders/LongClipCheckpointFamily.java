@@ -69,7 +69,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
                 "expected a LongCLIP .pt checkpoint"));
         Path folder = file.toAbsolutePath().getParent();
         LoadedFiles files = new LoadedFiles();
-        files.hashFile(file); // checked unchanged after the weights are copied, so the hash is of what was read
+        files.hashLater(file); // hashed before the weights are copied, checked unchanged after
         Map<String, RawTensor> raw = TorchPickleReader.read(file);
         Map<String, RawTensor> t = toHfLayout(raw, file);
         RawTensor tok = t.get("embeddings.token_embedding.weight");

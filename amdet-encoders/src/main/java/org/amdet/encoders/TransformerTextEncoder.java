@@ -234,6 +234,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
                 !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
         requireMemory(expected, t, source, options);
+        files.hashPending(); // the whole checkpoint is read only once it is known to fit
         Torch.init();
         Device device = Torch.device(options.device());
         ScalarType dtype = Torch.scalarType(options.precision());
