@@ -120,8 +120,8 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             root = JSON.readTree(header.stripTrailing());
         } catch (JsonProcessingException e) {
-            throw new MalformedModelException(path, "safetensors header is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new MalformedModelException(path, "safetensors header is not valid JSON "
+                    + org.amdet.internal.text.Untrusted.jsonError(e) + ": expected a JSON object of tensors");
         }
         if (root == null || !root.isObject()) {
             throw new MalformedModelException(path, "safetensors header must be a JSON object");
@@ -231,6 +231,18 @@ public final class SafetensorsFile implements AutoCloseable {
     /** Tensors in header order. */
     public Map<String, TensorEntry> tensors() {
         return tensors;
+    }
+
+    /**
+     * SHA-256 of the whole file, read through the same open channel its tensors are mapped from: the hash of the
+     * bytes the mappings hold, even when the file's name was pointed at another file since it was opened.
+     */
+    public String sha256() throws ModelLoadException {
+        try {
+            return org.amdet.internal.io.Sha256.of(channel);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "cannot read the file to hash it: " + e.getMessage(), e);
+        }
     }
 
     /** The {@code __metadata__} strings. */

@@ -40,12 +40,14 @@ public final class AmdetCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Terminal.install();
         // SIGINT / SIGTERM: the JVM runs its shutdown hooks and exits 130 / 143; the hook removes any output still
         // being staged, then this prints one line (the erased progress bar's line first)
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         StagedOutput.onShutdown(removed -> {
             if (!finished.get()) {
-                System.err.println("\r" + " ".repeat(78) + "\ramdet: stopped by a signal before finishing"
+                Terminal.raw(System.err).print("\r" + " ".repeat(78) + "\r"); // erase the progress bar's line
+                System.err.println("amdet: stopped by a signal before finishing"
                         + (removed.isEmpty() ? "" : "; the unfinished output " + removed.stream().map(Object::toString)
                         .collect(java.util.stream.Collectors.joining(", ")) + " was removed, nothing written there"));
                 System.err.flush();
@@ -72,22 +74,23 @@ public final class AmdetCli implements Runnable {
                 return CANCELLED; // a signal is stopping the program: its shutdown hook says so in one line
             }
             if (t instanceof org.amdet.ScanCancelledException) {
-                err.println("amdet: scan cancelled: " + t.getMessage() + " (no report written)");
+                err.println("amdet: scan cancelled: " + Terminal.oneLine(t.getMessage()) + " (no report written)");
                 return CANCELLED;
             }
             if (t instanceof java.util.concurrent.CancellationException) { // e.g. LoadCancelledException
-                err.println("amdet: " + t.getMessage() + " (nothing written)");
+                err.println("amdet: " + Terminal.oneLine(t.getMessage()) + " (nothing written)");
                 return CANCELLED;
             }
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
-                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException) {
-                err.println("amdet: " + t.getMessage());
+                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException
+                    || t instanceof org.amdet.NonFiniteOutputException) {
+                err.println("amdet: " + Terminal.oneLine(t.getMessage()));
                 if (verbose) {
                     t.printStackTrace(err);
                 }
                 return BAD_INPUT;
             }
-            err.println("amdet: internal error: " + t);
+            err.println("amdet: internal error: " + Terminal.oneLine(t.toString()));
             if (verbose) {
                 t.printStackTrace(err);
             } else {
@@ -96,8 +99,9 @@ public final class AmdetCli implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("amdet: " + ex.getMessage());
-            ex.getCommandLine().usage(err);
+            // one line naming the option and what was expected, and where to find the rest (not 50 lines of usage)
+            err.println("amdet: " + Terminal.oneLine(ex.getMessage()) + " (see "
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
         return cl.execute(args);
