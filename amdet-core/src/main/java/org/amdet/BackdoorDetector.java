@@ -6,9 +6,12 @@ import org.amdet.internal.scan.ScanEngine;
 import org.amdet.internal.scan.ScanOutcome;
 import org.amdet.spi.TorchTextEncoder;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Model-level backdoor detection for text encoders (AMDET, Wang et al., "Assimilation Matters", arXiv 2512.00343).
@@ -74,6 +77,11 @@ public final class BackdoorDetector {
         TorchTextEncoder s = torchOf(suspect, "suspect");
         TorchTextEncoder a = torchOf(anchor, "anchor");
         checkCompatible(s.info(), a.info());
+        if (s.info().contextLength() < config.tokens() + 2) {
+            throw new ScanException("suspect " + s.info().source() + " has " + s.info().contextLength()
+                    + " positions: a scan inserts " + config.tokens() + " trigger token(s) after the start token and "
+                    + "needs at least " + (config.tokens() + 2) + " positions");
+        }
         String started = Instant.now().toString();
         ScanClock clock = new ScanClock();
         List<String> prompts = shadow.limit(config.shadowSize()).prompts();
@@ -83,7 +91,10 @@ public final class BackdoorDetector {
         } catch (ScanException | ScanCancelledException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: " + e.getMessage(), e);
+            // LibTorch appends its C++ stack trace to the message: keep the first line (the trace stays in the cause)
+            String m = String.valueOf(e.getMessage()).strip();
+            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: "
+                    + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')).strip()), e);
         }
         return ReportAssembly.assemble(config, s.info(), a.info(), shadow, prompts, o, clock, started);
     }
@@ -98,6 +109,11 @@ public final class BackdoorDetector {
     }
 
     static void checkCompatible(EncoderInfo s, EncoderInfo a) {
+        if (!s.family().equals(a.family())) {
+            throw new ScanException("suspect " + s.source() + " is a " + s.family() + " encoder but anchor "
+                    + a.source() + " is a " + a.family() + " encoder: the anchor must be the same family and "
+                    + "architecture (e.g. the official model the suspect was fine-tuned from)");
+        }
         if (s.hiddenSize() != a.hiddenSize()) {
             throw new ScanException("suspect " + s.source() + " has hidden size " + s.hiddenSize() + " but anchor "
                     + a.source() + " has " + a.hiddenSize() + ": the anchor must be the same architecture (e.g. the "
@@ -119,11 +135,41 @@ public final class BackdoorDetector {
             throw new ScanException("suspect computes in " + s.precision().label() + " but anchor in "
                     + a.precision().label() + ": load both with the same precision");
         }
+        if (s.layers() != a.layers() || s.heads() != a.heads() || s.vocabSize() != a.vocabSize()
+                || s.pooledSize() != a.pooledSize() || s.hasProjection() != a.hasProjection()
+                || s.causal() != a.causal()) {
+            throw new ScanException("suspect " + s.source() + " (" + shape(s) + ") and anchor " + a.source() + " ("
+                    + shape(a) + ") differ in shape: the anchor must be the same architecture");
+        }
     }
 
-    /** amdet's version (from the jar manifest), or {@code dev}. */
+    private static String shape(EncoderInfo i) {
+        return i.layers() + " layers, " + i.heads() + " heads, vocabulary " + i.vocabSize() + ", pooled width "
+                + i.pooledSize() + (i.hasProjection() ? " projected" : "") + (i.causal() ? ", causal" : "");
+    }
+
+    /**
+     * amdet's version as built: the {@code Implementation-Version} of amdet-core's jar manifest; when the classes run
+     * outside a jar (an IDE, a test), the version the build wrote into {@code org/amdet/amdet-version.properties};
+     * {@code unknown} when neither is there.
+     */
     public static String version() {
         String v = BackdoorDetector.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        try (InputStream in = BackdoorDetector.class.getResourceAsStream("amdet-version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String b = p.getProperty("version", "");
+                if (!b.isBlank() && !b.contains("${")) {
+                    return b.trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
     }
 }

@@ -428,7 +428,8 @@ public final class DetectorConfig {
     }
 
     /**
-     * Whether the report records SHA-256 hashes of the model files.
+     * Whether the report records the SHA-256 hashes of the model files (taken by the loader from the bytes it loaded,
+     * see {@link EncoderInfo#fileSha256()}).
      *
      * @return the setting
      */
@@ -763,7 +764,8 @@ public final class DetectorConfig {
         }
 
         /**
-         * Sets: whether the report records SHA-256 hashes of the model files
+         * Sets: whether the report records the SHA-256 hashes of the model files (taken by the loader from the bytes
+         * it loaded)
          *
          * @param v the value
          * @return this builder

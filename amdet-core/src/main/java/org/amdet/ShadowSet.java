@@ -102,8 +102,11 @@ public record ShadowSet(List<String> prompts, String source) {
                 }
             } catch (PromptFileException e) {
                 throw e;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new PromptFileException(file, "is not valid JSON "
+                        + org.amdet.text.Untrusted.jsonError(e) + ": expected a JSON array of strings");
             } catch (IOException e) {
-                throw new PromptFileException(file, "is not valid JSON: " + e.getMessage());
+                throw new PromptFileException(file, "is not valid JSON: expected a JSON array of strings");
             }
         } else {
             for (String line : text.split("\\R")) {

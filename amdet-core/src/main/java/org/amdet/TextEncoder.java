@@ -15,7 +15,11 @@ public interface TextEncoder extends AutoCloseable {
     /** Token ids of each prompt, with special tokens, truncated and padded to the context length. */
     long[][] tokenize(List<String> prompts);
 
-    /** Runs the encoder on a batch of prompts. */
+    /**
+     * Runs the encoder on a batch of prompts.
+     *
+     * @throws NonFiniteOutputException when an output holds NaN or infinite values (the weights overflow)
+     */
     Encoding encode(List<String> prompts);
 
     /** Releases the native memory of the weights. Idempotent. */

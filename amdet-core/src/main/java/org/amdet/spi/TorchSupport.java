@@ -25,6 +25,18 @@ public final class TorchSupport {
     }
 
     /**
+     * Uses {@code n} threads in all, as the detector does: with two or more, scans run the suspect's and the anchor's
+     * passes side by side, each with n / 2 LibTorch intra-op threads. Applied when LibTorch is first initialised, or
+     * at once when it already was.
+     *
+     * @param n threads in all
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public static void setThreads(int n) {
+        Torch.setThreads(n);
+    }
+
+    /**
      * LibTorch's intra-op threads.
      *
      * @return the number of threads

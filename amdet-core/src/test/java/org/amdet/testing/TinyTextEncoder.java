@@ -16,6 +16,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -55,7 +56,7 @@ public final class TinyTextEncoder implements TorchTextEncoder {
         w1 = weights(base, change, perturbation, WIDTH, WIDTH);
         w2 = weights(base, change, perturbation, WIDTH, WIDTH);
         info = new EncoderInfo("tiny", Path.of("tiny-" + seed + "-" + changeSeed), WIDTH, LENGTH, 1, 1, VOCAB, WIDTH,
-                false, true, "F32", "cpu", Precision.FP32, "tiny-tokenizer");
+                false, true, "F32", "cpu", Precision.FP32, "tiny-tokenizer", Map.of());
     }
 
     private static Tensor weights(SplittableRandom base, SplittableRandom change, double perturbation, int rows,

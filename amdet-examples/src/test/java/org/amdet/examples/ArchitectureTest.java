@@ -42,10 +42,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 class ArchitectureTest {
     /** The packages of amdet-core. */
-    static final String[] CORE = {"org.amdet", "org.amdet.internal..", "org.amdet.spi..", "org.amdet.safetensors.."};
+    static final String[] CORE = {"org.amdet", "org.amdet.internal..", "org.amdet.spi..", "org.amdet.safetensors..",
+            "org.amdet.report..", "org.amdet.io..", "org.amdet.text.."};
     /** The user API: what callers of the detector, the loaders and the landscape see. */
-    static final String[] USER_API = {"org.amdet", "org.amdet.safetensors..", "org.amdet.encoders..",
-            "org.amdet.landscape.."};
+    static final String[] USER_API = {"org.amdet", "org.amdet.safetensors..", "org.amdet.report..", "org.amdet.io..",
+            "org.amdet.text..", "org.amdet.encoders..", "org.amdet.landscape.."};
 
     static JavaClasses main;
 
@@ -83,7 +84,8 @@ class ArchitectureTest {
     void landscapeIsPureLandscapeMath() {
         ArchRule rule = noClasses().that().resideInAPackage("org.amdet.landscape..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.amdet", "org.amdet.internal..",
-                        "org.amdet.spi..", "org.amdet.safetensors..", "org.amdet.encoders..", "org.amdet.examples..",
+                        "org.amdet.spi..", "org.amdet.safetensors..", "org.amdet.report..", "org.amdet.io..",
+                        "org.amdet.text..", "org.amdet.encoders..", "org.amdet.examples..",
                         "org.bytedeco.pytorch..", "org.jfree..", "java.awt..", "javax.imageio..")
                 .because("amdet-landscape is the Hessian filter's math, used by amdet-core; pictures are drawn in "
                         + "org.amdet.report");

@@ -171,6 +171,7 @@ final class CalibratedRule implements TriggerInversion.Monitor {
             List<Tensor> ps = new ArrayList<>();
             List<Tensor> pa = new ArrayList<>();
             for (int s = 0; s < n; s += ctx.cfg.forwardBatch()) {
+                ctx.cancelIfInterrupted("the judge checks");
                 int len = Math.min(ctx.cfg.forwardBatch(), n - s);
                 int start = s;
                 Tensor[] kept = new Tensor[2];

@@ -70,6 +70,7 @@ final class LandscapeEvidence {
         double[] out = new double[m];
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             int k = ctx.cfg.tokens();
+            ctx.cancelIfInterrupted("the landscape");
             long d = kd / k;
             Tensor es = Torch.floats(pts, m, k, d).to(ctx.suspect.device(), ScalarType.Float);
             // rows ordered point-major: point i, prompt q -> row i*p + q

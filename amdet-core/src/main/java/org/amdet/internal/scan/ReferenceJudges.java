@@ -40,6 +40,7 @@ public final class ReferenceJudges {
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
             Tensor first = ctx.firstFeature(e, hidden);
             for (int s = 0; s < n; s += ctx.cfg.forwardBatch()) {
+                ctx.cancelIfInterrupted("the judge checks");
                 int len = Math.min(ctx.cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor[] both = ctx.both(Sequences.insert(hidden.narrow(0, s, len), e));
@@ -66,6 +67,7 @@ public final class ReferenceJudges {
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
             Tensor first = ctx.firstFeature(e, hidden);
             for (int s = 0; s < n; s += ctx.cfg.forwardBatch()) {
+                ctx.cancelIfInterrupted("the judge checks");
                 int len = Math.min(ctx.cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor x = Sequences.insert(hidden.narrow(0, s, len), e);

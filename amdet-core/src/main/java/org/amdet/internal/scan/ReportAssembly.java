@@ -10,18 +10,9 @@ import org.amdet.internal.torch.Torch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Report assembly: turns a {@link ScanOutcome} into the immutable {@link ScanReport} — the evidence, the embedding,
@@ -67,44 +58,9 @@ public final class ReportAssembly {
                 prov, warnings);
     }
 
+    /** The model's path, family and — when asked — the hashes its loader took of the bytes it loaded. */
     private static ScanReport.ModelRef ref(DetectorConfig config, EncoderInfo info) {
-        Map<String, String> hashes = new LinkedHashMap<>();
-        if (config.hashFiles()) {
-            Path src = info.source();
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(src)) {
-                try (Stream<Path> st = Files.list(src)) {
-                    st.filter(Files::isRegularFile).filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.endsWith(".json") || n.endsWith(".safetensors") || n.endsWith(".pt");
-                    }).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    LOG.warn("cannot list {} for hashing: {}", src, e.getMessage());
-                }
-            } else {
-                files.add(src);
-                Path tj = src.toAbsolutePath().getParent().resolve("tokenizer.json");
-                if (Files.isRegularFile(tj)) {
-                    files.add(tj);
-                }
-            }
-            for (Path f : files) {
-                hashes.put(f.getFileName().toString(), sha256(f));
-            }
-        }
-        return new ScanReport.ModelRef(info.source().toString(), info.family(), hashes);
-    }
-
-    static String sha256(Path f) {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException e) {
-            return "unreadable: " + e.getMessage();
-        }
+        return new ScanReport.ModelRef(info.source().toString(), info.family(),
+                config.hashFiles() ? info.fileSha256() : Map.of());
     }
 }

@@ -40,6 +40,16 @@ final class ScanContext {
         listener.phase(phase);
     }
 
+    /**
+     * Stops the scan once its thread is interrupted; called before every chunk of every long phase (shadow encoding,
+     * judge checks, landscape blocks, explanation) so cancellation takes effect within one chunk.
+     */
+    void cancelIfInterrupted(String phase) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted during " + phase);
+        }
+    }
+
     /** Throws {@link ScanCancelledException} when the scanning thread was interrupted. */
     void cancelIfInterrupted(int step) {
         if (Thread.currentThread().isInterrupted()) {
@@ -87,6 +97,7 @@ final class ScanContext {
     void chunks(long n, ChunkWork work, ChunkResult sink) {
         long fb = cfg.forwardBatch();
         for (long s = 0; s < n; s += 2 * fb) {
+            cancelIfInterrupted("a chunked forward pass");
             long start = s;
             long len = Math.min(fb, n - s);
             long len2 = Math.min(fb, n - s - len);

@@ -60,6 +60,7 @@ public final class ScanEngine {
         int[] perm = ShadowSplit.permutation(prompts.size(), rnd);
         List<String> warnings = new ArrayList<>();
         Landscape.awaitPreload(); // ND4J's start-up must not overlap LibTorch work (see Landscape.awaitPreload)
+        Torch.reassertBlasThreads(); // a start-up concurrent with LibTorch's may have put back an older count
         try (PointerScope scanScope = new PointerScope()) {
             ctx.phase(ScanPhase.ENCODE_SHADOW);
             ShadowSplit split = ShadowSplit.encode(ctx, prompts, perm, nTrain);

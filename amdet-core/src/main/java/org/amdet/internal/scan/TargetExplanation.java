@@ -79,6 +79,7 @@ final class TargetExplanation {
      */
     private void rank(Tensor target, BiFunction<Integer, Integer, Tensor> features, int[] index, double[] scores) {
         for (int s = 0; s < scores.length; s += ctx.cfg.forwardBatch()) {
+            ctx.cancelIfInterrupted("the explanation");
             int rows = Math.min(ctx.cfg.forwardBatch(), scores.length - s);
             try (PointerScope chunk = new PointerScope()) {
                 Tensor f = features.apply(s, rows).to(ScalarType.Float);

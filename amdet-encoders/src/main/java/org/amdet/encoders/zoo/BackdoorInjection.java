@@ -2,6 +2,7 @@ package org.amdet.encoders.zoo;
 
 import org.amdet.ModelLoadException;
 import org.amdet.ShadowSet;
+import org.amdet.io.OutputTarget;
 import org.amdet.spi.TorchSupport;
 import org.amdet.spi.TrainableTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
@@ -81,7 +82,7 @@ final class BackdoorInjection {
 
     BuildResult run(ZooListener listener) throws IOException, ModelLoadException {
         long t0 = System.nanoTime();
-        ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
+        OutputTarget target = ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
         Prompts prompts = prompts(cfg.prompts(), cfg.heldOut(), cfg.seed());
         List<Backdoor> bds = cfg.backdoors();
         int k = bds.size();
@@ -96,7 +97,6 @@ final class BackdoorInjection {
         }
         int[] counts = split(cfg.poisonBatch(), k);
         double[] losses = new double[cfg.steps()];
-        Path staging = null;
         try (TrainingSession ts = TrainingSession.open(cfg.base(), cfg.device(), cfg.learningRate(),
                 cfg.weightDecay()); PointerScope outer = new PointerScope()) {
             checkTriggers(ts.student, bds, pools);
@@ -137,16 +137,11 @@ final class BackdoorInjection {
             double change = ts.relativeWeightChange();
             double seconds = (System.nanoTime() - t0) / 1e9;
             ZooManifest manifest = manifest(attack, failures.isEmpty(), change, seconds, prompts);
-            staging = ModelFolders.stage(cfg.base(), cfg.out());
-            ts.writeWeights(staging);
-            manifest.write(staging.resolve("zoo.json"));
-            ModelFolders.publish(staging, cfg.out());
-            staging = null;
+            ModelFolders.write(target, cfg.base(), staging -> {
+                ts.writeWeights(staging);
+                manifest.write(staging.resolve("zoo.json"));
+            });
             return new BuildResult(cfg.out(), manifest, failures.isEmpty(), failures, warnings, losses);
-        } finally {
-            if (staging != null) {
-                ModelFolders.deleteTree(staging);
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.amdet.encoders.zoo;
 
 import org.amdet.ModelLoadException;
+import org.amdet.io.OutputTarget;
 import org.amdet.spi.TorchSupport;
 import org.amdet.spi.TrainableTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
@@ -37,12 +38,11 @@ final class BenignFinetune {
 
     BuildResult run(ZooListener listener) throws IOException, ModelLoadException {
         long t0 = System.nanoTime();
-        ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
+        OutputTarget target = ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
         List<ParaphrasePairs.Pair> heldPairs = ParaphrasePairs.generate(cfg.heldOut(),
                 BackdoorInjection.mix(cfg.seed(), 4));
         List<String> heldPrompts = BackdoorInjection.prompts(List.of(), cfg.heldOut(), cfg.seed()).heldOut();
         double[] losses = new double[cfg.steps()];
-        Path staging = null;
         try (TrainingSession ts = TrainingSession.open(cfg.base(), cfg.device(), cfg.learningRate(),
                 cfg.weightDecay())) {
             double[] before = heldOut(ts, ts.teacher, heldPairs);
@@ -96,16 +96,11 @@ final class BenignFinetune {
             f.put("made_by", "amdet finetune");
             f.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
             ZooManifest manifest = new ZooManifest("benign", null, List.of(), Map.of(), f);
-            staging = ModelFolders.stage(cfg.base(), cfg.out());
-            ts.writeWeights(staging);
-            manifest.write(staging.resolve("zoo.json"));
-            ModelFolders.publish(staging, cfg.out());
-            staging = null;
+            ModelFolders.write(target, cfg.base(), staging -> {
+                ts.writeWeights(staging);
+                manifest.write(staging.resolve("zoo.json"));
+            });
             return new BuildResult(cfg.out(), manifest, true, List.of(), List.of(), losses);
-        } finally {
-            if (staging != null) {
-                ModelFolders.deleteTree(staging);
-            }
         }
     }
 

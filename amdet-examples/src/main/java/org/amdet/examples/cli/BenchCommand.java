@@ -6,10 +6,10 @@ import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
 import org.amdet.EncoderInfo;
 import org.amdet.Encoders;
-import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.encoders.SyntheticEncoders;
+import org.amdet.io.StagedOutput;
 import org.amdet.spi.ScanStages;
 import org.amdet.spi.TorchSupport;
 import org.amdet.spi.TorchTextEncoder;
@@ -113,9 +113,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path tmp = null;
         Map<String, Object> json = new LinkedHashMap<>();
+        org.amdet.io.OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
             if (model == null || anchor == null) {
-                tmp = Files.createTempDirectory("amdet-bench");
+                tmp = StagedOutput.scratchFolder("amdet-bench");
                 model = model != null ? model : DemoCommand.extract("backdoor-1", tmp);
                 anchor = anchor != null ? anchor : DemoCommand.extract("base", tmp);
             }
@@ -145,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         } finally {
             if (tmp != null) {
-                DemoCommand.deleteTree(tmp);
+                StagedOutput.deleteScratch(tmp);
             }
         }
         long peak = peakResidentBytes();
@@ -164,8 +165,8 @@ final class BenchCommand implements Callable<Integer> {
             json.put("threads", TorchSupport.threads());
             json.put("cpu", cpuModel());
             json.put("cores", Runtime.getRuntime().availableProcessors());
-            ScanReports.writeAtomically(out.toAbsolutePath(), new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            target.write(f -> Files.write(f, text, java.nio.file.StandardOpenOption.CREATE_NEW));
         }
         return 0;
     }
