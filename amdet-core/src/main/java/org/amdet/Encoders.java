@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import java.util.concurrent.CancellationException;
+import org.amdet.landscape.Landscape;
 
 /** Entry point to load text encoders: finds the {@link EncoderFamily} that recognises a model and loads it. */
 public final class Encoders {
@@ -41,7 +43,7 @@ public final class Encoders {
     public static void preload(EncoderOptions options) {
         applyStartupSettings(options);
         Torch.initAsync();
-        Torch.afterLoad(org.amdet.landscape.Landscape::preload);
+        Torch.afterLoad(Landscape::preload);
     }
 
     private static void applyStartupSettings(EncoderOptions options) {
@@ -100,7 +102,7 @@ public final class Encoders {
         try {
             loaded = loadUninterrupted(source, options);
         } catch (ModelLoadException | RuntimeException e) {
-            if (!(e instanceof java.util.concurrent.CancellationException) && Cancellation.byInterrupt(e)) {
+            if (!(e instanceof CancellationException) && Cancellation.byInterrupt(e)) {
                 throw Cancellation.loadCancelled(source, e);
             }
             throw e;

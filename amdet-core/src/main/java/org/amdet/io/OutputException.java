@@ -1,6 +1,10 @@
 package org.amdet.io;
 
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * An output that cannot be written, or may not be written where asked. The message is one line and names the output;
@@ -30,19 +34,19 @@ public final class OutputException extends IOException {
         if (e instanceof OutputException o) {
             return o.reason();
         }
-        if (e instanceof java.nio.file.FileSystemException f) {
+        if (e instanceof FileSystemException f) {
             if (f.getReason() != null) {
                 return f.getReason();
             }
-            if (f instanceof java.nio.file.NoSuchFileException) {
+            if (f instanceof NoSuchFileException) {
                 return "a folder vanished while writing";
             }
-            if (f instanceof java.nio.file.AccessDeniedException) {
+            if (f instanceof AccessDeniedException) {
                 return "permission denied";
             }
             return f.getClass().getSimpleName();
         }
-        if (e instanceof java.nio.channels.ClosedByInterruptException) {
+        if (e instanceof ClosedByInterruptException) {
             return "interrupted";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -12,6 +12,12 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.amdet.ModelLoadException;
+import org.amdet.PromptFileException;
 
 /**
  * Where an output file or folder goes, checked before any work: the place must be (or can be made) a writable
@@ -39,7 +45,7 @@ public final class OutputTarget {
     private final Path abs;
     private final Kind kind;
     private final List<Input> inputs;
-    private final java.util.Set<String> owned;
+    private final Set<String> owned;
 
     /** An input that no output may replace or be written into: its real path and file key. */
     record Input(Path real, Object key, boolean folder, Path given) {
@@ -61,17 +67,17 @@ public final class OutputTarget {
             }
         }
         this.inputs = List.copyOf(in);
-        this.owned = java.util.Set.of();
+        this.owned = Set.of();
         check();
     }
 
-    private OutputTarget(OutputTarget o, java.util.Set<String> owned) {
+    private OutputTarget(OutputTarget o, Set<String> owned) {
         this.label = o.label;
         this.given = o.given;
         this.abs = o.abs;
         this.kind = o.kind;
         this.inputs = o.inputs;
-        this.owned = java.util.Set.copyOf(owned);
+        this.owned = Set.copyOf(owned);
     }
 
     /**
@@ -79,8 +85,8 @@ public final class OutputTarget {
      * names that the new output lacks is removed with the rest replaced (e.g. {@code landscape.png} of an earlier
      * report when the new one has no landscape), so the folder never mixes two outputs.
      */
-    public OutputTarget owning(java.util.Collection<String> names) {
-        return new OutputTarget(this, new java.util.HashSet<>(names));
+    public OutputTarget owning(Collection<String> names) {
+        return new OutputTarget(this, new HashSet<>(names));
     }
 
     /**
@@ -114,7 +120,7 @@ public final class OutputTarget {
         return bytes >= 10L << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 
-    java.util.Set<String> owned() {
+    Set<String> owned() {
         return owned;
     }
 
@@ -179,7 +185,7 @@ public final class OutputTarget {
                 throw e;
             }
             throw failure(e);
-        } catch (org.amdet.ModelLoadException | org.amdet.PromptFileException e) {
+        } catch (ModelLoadException | PromptFileException e) {
             throw e; // an input's fault, not the output's
         } catch (IOException e) {
             throw failure(e);
@@ -333,7 +339,7 @@ public final class OutputTarget {
             p.toRealPath();
             return false;
         } catch (FileSystemException e) {
-            return e.getReason() != null && e.getReason().toLowerCase(java.util.Locale.ROOT).contains("symbolic");
+            return e.getReason() != null && e.getReason().toLowerCase(Locale.ROOT).contains("symbolic");
         } catch (IOException e) {
             return false;
         }

@@ -20,6 +20,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.HashSet;
 
 /**
  * One output being built aside: a hidden folder on the file system of the target (beside a new target, or inside an
@@ -157,7 +159,7 @@ public final class StagedOutput implements Closeable {
             refuseInput(dir.resolve(e.getFileName().toString()));
         }
         // entries of an earlier output that this one lacks go too (moved aside, like the replaced ones)
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         entries.forEach(e -> names.add(e.getFileName().toString()));
         List<Path> stale = new ArrayList<>();
         for (String n : target.owned()) {
@@ -267,7 +269,7 @@ public final class StagedOutput implements Closeable {
             Path p = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
             try {
                 return Files.createDirectory(p);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (i > 100) {
                     throw e;
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.JsonParseException;
 
 /**
  * Text that comes from a model, a prompt file or a file name is untrusted: it may hold terminal escape sequences,
@@ -72,7 +73,7 @@ public final class Untrusted {
             why = "nesting or a value beyond the parser's limits";
         } else if (original.startsWith("Duplicate field '")) {
             why = oneLine(original.length() > 120 ? original.substring(0, 120) + "…" : original);
-        } else if (e instanceof com.fasterxml.jackson.core.JsonParseException) {
+        } else if (e instanceof JsonParseException) {
             why = "not valid JSON syntax there";
         } else {
             why = "unexpected content there";

@@ -24,6 +24,9 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.nio.BufferUnderflowException;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
 
 /**
  * Reads a PyTorch zip checkpoint ({@code torch.save} of a dict or OrderedDict of tensors) without executing it: a
@@ -317,13 +320,13 @@ final class TorchPickleReader {
                         case 0x86 -> {
                             Object b = pop();
                             Object a = pop();
-                            push(new Tuple(java.util.Arrays.asList(a, b)));
+                            push(new Tuple(Arrays.asList(a, b)));
                         }
                         case 0x87 -> {
                             Object c = pop();
                             Object b = pop();
                             Object a = pop();
-                            push(new Tuple(java.util.Arrays.asList(a, b, c)));
+                            push(new Tuple(Arrays.asList(a, b, c)));
                         }
                         case 'l' -> push(new ArrayList<>(popMark()));
                         case 'a' -> {
@@ -394,9 +397,9 @@ final class TorchPickleReader {
                         throw new MalformedModelException(file, "pickle stack or memo grows past " + MAX_STACK);
                     }
                 }
-            } catch (java.nio.BufferUnderflowException e) {
+            } catch (BufferUnderflowException e) {
                 throw new MalformedModelException(file, "pickle data.pkl is truncated");
-            } catch (java.util.NoSuchElementException e) {
+            } catch (NoSuchElementException e) {
                 throw new MalformedModelException(file, "pickle pops from an empty stack");
             } catch (ArithmeticException e) {
                 throw new MalformedModelException(file, "pickle length out of range");

@@ -36,6 +36,8 @@ import org.amdet.DecisionMode;
 import org.amdet.Precision;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Scalar;
+import java.nio.file.StandardOpenOption;
+import org.amdet.io.OutputTarget;
 
 /**
  * {@code amdet bench}: times the parts of a scan — one inversion step, encoding the shadow set, a judge check, the
@@ -113,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path tmp = null;
         Map<String, Object> json = new LinkedHashMap<>();
-        org.amdet.io.OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
+        OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
             if (model == null || anchor == null) {
                 tmp = StagedOutput.scratchFolder("amdet-bench");
@@ -166,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             json.put("cpu", cpuModel());
             json.put("cores", Runtime.getRuntime().availableProcessors());
             byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
-            target.write(f -> Files.write(f, text, java.nio.file.StandardOpenOption.CREATE_NEW));
+            target.write(f -> Files.write(f, text, StandardOpenOption.CREATE_NEW));
         }
         return 0;
     }

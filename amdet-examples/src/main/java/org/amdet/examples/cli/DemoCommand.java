@@ -18,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.amdet.io.OutputTarget;
 
 /**
  * {@code amdet demo}: the embedded default. Scans a backdoored ({@code backdoor-1}: trigger "zzzz" → "a white
@@ -41,9 +44,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        org.amdet.io.OutputTarget target = out == null ? null : Outputs.folder(out)
+        OutputTarget target = out == null ? null : Outputs.folder(out)
                 .needing(2 * Outputs.REPORT_BYTES);
-        java.util.Map<String, ScanReport> reports = new java.util.LinkedHashMap<>();
+        Map<String, ScanReport> reports = new LinkedHashMap<>();
         Path dir = StagedOutput.scratchFolder("amdet-demo");
         try {
             Path base = extract("base", dir);

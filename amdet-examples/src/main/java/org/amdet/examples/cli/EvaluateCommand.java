@@ -29,6 +29,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code amdet evaluate}: scans every model folder of a zoo against one anchor and reports, per model, the verdict,
@@ -206,8 +209,8 @@ final class EvaluateCommand implements Callable<Integer> {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(z.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
             throw new AmdetCli.CliException(z + " is not valid JSON: " + e.getOriginalMessage()
                     + (l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")"));
         }
@@ -242,7 +245,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static JsonNode zooWith(JsonNode backdoor) {
-        com.fasterxml.jackson.databind.node.ObjectNode z = new ObjectMapper().createObjectNode().put("kind",
+        ObjectNode z = new ObjectMapper().createObjectNode().put("kind",
                 "backdoor");
         z.putArray("backdoors").add(backdoor);
         return z;
