@@ -58,6 +58,10 @@ public final class AmdetCli implements Runnable {
         }
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         finished.set(true);
+        // a command that failed early may exit while the background start-up is still loading LibTorch or ND4J;
+        // exiting then runs the C++ libraries' exit handlers beside the loading thread. End amdet's threads first
+        // (waits for a load in progress; at once otherwise).
+        org.amdet.Amdet.shutdown(60_000);
         System.exit(code);
     }
 
