@@ -1,9 +1,9 @@
 package org.amdet;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
 import java.util.Objects;
 
@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonDeserialize(builder = DetectorConfig.Builder.class)
 @JsonPropertyOrder({"mode", "seed", "shadowSize", "trainFraction", "tokens", "learningRate", "weightDecay", "batchSize",
         "epochs", "beta", "gamma", "checkEvery", "thresholds", "calibrated", "landscapeSize", "landscapeExtent",
         "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop"})
@@ -160,55 +161,6 @@ public final class DetectorConfig {
         }
     }
 
-    @JsonCreator
-    private static DetectorConfig fromJson(@JsonProperty("mode") DecisionMode mode,
-                                          @JsonProperty("seed") long seed,
-                                          @JsonProperty("shadowSize") int shadowSize,
-                                          @JsonProperty("trainFraction") double trainFraction,
-                                          @JsonProperty("tokens") int tokens,
-                                          @JsonProperty("learningRate") double learningRate,
-                                          @JsonProperty("weightDecay") double weightDecay,
-                                          @JsonProperty("batchSize") int batchSize,
-                                          @JsonProperty("epochs") int epochs,
-                                          @JsonProperty("beta") double beta,
-                                          @JsonProperty("gamma") double gamma,
-                                          @JsonProperty("checkEvery") int checkEvery,
-                                          @JsonProperty("thresholds") ReferenceThresholds thresholds,
-                                          @JsonProperty("calibrated") CalibratedThresholds calibrated,
-                                          @JsonProperty("landscapeSize") int landscapeSize,
-                                          @JsonProperty("landscapeExtent") double landscapeExtent,
-                                          @JsonProperty("landscapePrompts") int landscapePrompts,
-                                          @JsonProperty("forwardBatch") int forwardBatch,
-                                          @JsonProperty("hashFiles") boolean hashFiles,
-                                          @JsonProperty("evidenceLandscapeSize") int evidenceLandscapeSize,
-                                          @JsonProperty("trimSequences") boolean trimSequences,
-                                          @JsonProperty("earlyStop") boolean earlyStop) {
-        Builder b = new Builder();
-        b.mode = mode;
-        b.seed = seed;
-        b.shadowSize = shadowSize;
-        b.trainFraction = trainFraction;
-        b.tokens = tokens;
-        b.learningRate = learningRate;
-        b.weightDecay = weightDecay;
-        b.batchSize = batchSize;
-        b.epochs = epochs;
-        b.beta = beta;
-        b.gamma = gamma;
-        b.checkEvery = checkEvery;
-        b.thresholds = thresholds;
-        b.calibrated = calibrated;
-        b.landscapeSize = landscapeSize;
-        b.landscapeExtent = landscapeExtent;
-        b.landscapePrompts = landscapePrompts;
-        b.forwardBatch = forwardBatch;
-        b.hashFiles = hashFiles;
-        b.evidenceLandscapeSize = evidenceLandscapeSize;
-        b.trimSequences = trimSequences;
-        b.earlyStop = earlyStop;
-        return b.build();
-    }
-
     private static void positive(String name, int v) {
         if (v < 1) {
             throw new IllegalArgumentException(name + " must be at least 1, got " + v);
@@ -265,210 +217,130 @@ public final class DetectorConfig {
         return b;
     }
 
-    /**
-     * Decision mode.
-     *
-     * @return the setting
-     */
+    /** {@return decision mode} */
     public DecisionMode mode() {
         return mode;
     }
 
-    /**
-     * Seed of the split, the batch order, the initial embedding and the landscape direction.
-     *
-     * @return the setting
-     */
+    /** {@return seed of the split, the batch order, the initial embedding and the landscape direction} */
     public long seed() {
         return seed;
     }
 
-    /**
-     * Prompts used from the shadow set (the first ones)
-     *
-     * @return the setting
-     */
+    /** {@return prompts used from the shadow set (the first ones)} */
     public int shadowSize() {
         return shadowSize;
     }
 
-    /**
-     * Share of the shadow prompts used for optimisation; the rest is the test split.
-     *
-     * @return the setting
-     */
+    /** {@return share of the shadow prompts used for optimisation; the rest is the test split} */
     public double trainFraction() {
         return trainFraction;
     }
 
-    /**
-     * K, number of inserted pseudo-trigger vectors.
-     *
-     * @return the setting
-     */
+    /** {@return k, number of inserted pseudo-trigger vectors} */
     public int tokens() {
         return tokens;
     }
 
-    /**
-     * Adam learning rate.
-     *
-     * @return the setting
-     */
+    /** {@return Adam learning rate} */
     public double learningRate() {
         return learningRate;
     }
 
-    /**
-     * Adam weight decay.
-     *
-     * @return the setting
-     */
+    /** {@return Adam weight decay} */
     public double weightDecay() {
         return weightDecay;
     }
 
-    /**
-     * Prompts per optimisation step.
-     *
-     * @return the setting
-     */
+    /** {@return prompts per optimisation step} */
     public int batchSize() {
         return batchSize;
     }
 
-    /**
-     * Passes over the train split.
-     *
-     * @return the setting
-     */
+    /** {@return passes over the train split} */
     public int epochs() {
         return epochs;
     }
 
-    /**
-     * Weight of the deviation term.
-     *
-     * @return the setting
-     */
+    /** {@return weight of the deviation term} */
     public double beta() {
         return beta;
     }
 
-    /**
-     * Weight of the anchor term.
-     *
-     * @return the setting
-     */
+    /** {@return weight of the anchor term} */
     public double gamma() {
         return gamma;
     }
 
-    /**
-     * The decision is checked every this many batches.
-     *
-     * @return the setting
-     */
+    /** {@return the decision is checked every this many batches} */
     public int checkEvery() {
         return checkEvery;
     }
 
-    /**
-     * Reference thresholds.
-     *
-     * @return the setting
-     */
+    /** {@return reference thresholds} */
     public ReferenceThresholds thresholds() {
         return thresholds;
     }
 
-    /**
-     * Knobs of the calibrated rule.
-     *
-     * @return the setting
-     */
+    /** {@return knobs of the calibrated rule} */
     public CalibratedThresholds calibrated() {
         return calibrated;
     }
 
-    /**
-     * Landscape grid points per axis.
-     *
-     * @return the setting
-     */
+    /** {@return landscape grid points per axis} */
     public int landscapeSize() {
         return landscapeSize;
     }
 
-    /**
-     * Landscape half-width.
-     *
-     * @return the setting
-     */
+    /** {@return landscape half-width} */
     public double landscapeExtent() {
         return landscapeExtent;
     }
 
-    /**
-     * Test prompts the landscape objective averages over (reference: 1)
-     *
-     * @return the setting
-     */
+    /** {@return test prompts the landscape objective averages over (reference: 1)} */
     public int landscapePrompts() {
         return landscapePrompts;
     }
 
-    /**
-     * Prompts (or landscape points) per batched forward pass of judges and landscape.
-     *
-     * @return the setting
-     */
+    /** {@return prompts (or landscape points) per batched forward pass of judges and landscape} */
     public int forwardBatch() {
         return forwardBatch;
     }
 
     /**
-     * Whether the report records the SHA-256 hashes of the model files (taken by the loader from the bytes it loaded,
-     * see {@link EncoderInfo#fileSha256()}).
-     *
-     * @return the setting
+     * {@return whether the report records the SHA-256 hashes of the model files (taken by the loader from the bytes
+     * it loaded, see {@link EncoderInfo#fileSha256()})}
      */
     public boolean hashFiles() {
         return hashFiles;
     }
 
     /**
-     * Grid points per axis of the landscape computed at the final embedding when no check computed one (evidence and
-     * pictures only; the reference rule never uses it); 0 = off.
-     *
-     * @return the setting
+     * {@return grid points per axis of the landscape computed at the final embedding when no check computed one
+     * (evidence and pictures only; the reference rule never uses it); 0 = off}
      */
     public int evidenceLandscapeSize() {
         return evidenceLandscapeSize;
     }
 
     /**
-     * Calibrated mode, off by default: cut every sequence of the scan to the shortest length that leaves the longest
-     * shadow prompt (plus the inserted vectors) whole, when the encoder allows it (causal attention, pooling at a token
-     * position); the losses then average over those positions instead of all L. Typical prompts use a quarter of CLIP's
-     * 77 positions, so every pass gets 3–4× cheaper, but the padding positions' outputs, which injected backdoors are
-     * trained on too, leave the objective: on the development zoo this weakened the inversion enough to miss the
-     * homoglyph backdoor. Reference mode always uses all L positions.
-     *
-     * @return the setting
+     * {@return whether the calibrated mode (off by default) cuts every sequence of the scan} It cuts to the shortest
+     * length that leaves the longest shadow prompt (plus the inserted vectors) whole, when the encoder allows it
+     * (causal attention, pooling at a token position); the losses then average over those positions instead of all L.
+     * Typical prompts use a quarter of CLIP's 77 positions, so every pass gets 3–4× cheaper, but the padding positions'
+     * outputs, which injected backdoors are trained on too, leave the objective: on the development zoo this weakened
+     * the inversion enough to miss the homoglyph backdoor. Reference mode always uses all L positions.
      */
     public boolean trimSequences() {
         return trimSequences;
     }
 
     /**
-     * Calibrated mode: stop the inversion once the verdict is settled instead of running every epoch. The rule is
-     * applied every quarter epoch to a screening quarter of the test split (all of it below 40 prompts); when it fires
-     * there it is applied to the whole test split a sixteenth of an epoch later, and when it fires again the inversion
-     * ends with that BACKDOORED verdict. A CLEAN verdict always comes from the full run. Off: the inversion always runs
-     * {@code epochs} epochs.
-     *
-     * @return the setting
+     * {@return whether the calibrated mode stops the inversion once the verdict is settled} Otherwise every epoch runs.
+     * The rule is applied every quarter epoch to a screening quarter of the test split (all of it below 40 prompts);
+     * when it fires there it is applied to the whole test split a sixteenth of an epoch later, and when it fires again
+     * the inversion ends with that BACKDOORED verdict. A CLEAN verdict always comes from the full run. Off: the
+     * inversion always runs {@code epochs} epochs.
      */
     public boolean earlyStop() {
         return earlyStop;
@@ -538,6 +410,7 @@ public final class DetectorConfig {
     }
 
     /** Builder of {@link DetectorConfig}; every {@code opt*} method is optional. */
+    @JsonPOJOBuilder(withPrefix = "opt") // JSON: each property through its opt* setter
     public static final class Builder {
         private DecisionMode mode = DecisionMode.CALIBRATED;
         private long seed = 0;
@@ -565,235 +438,155 @@ public final class DetectorConfig {
         private Builder() {
         }
 
-        /**
-         * Sets: decision mode
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#mode() mode} set to {@code v}}
+         * @param v the value */
         public Builder optMode(DecisionMode v) {
             mode = v;
             return this;
         }
 
-        /**
-         * Sets: seed of the split, the batch order, the initial embedding and the landscape direction
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#seed() seed} set to {@code v}}
+         * @param v the value */
         public Builder optSeed(long v) {
             seed = v;
             return this;
         }
 
-        /**
-         * Sets: prompts used from the shadow set (the first ones)
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#shadowSize() shadowSize} set to {@code v}}
+         * @param v the value */
         public Builder optShadowSize(int v) {
             shadowSize = v;
             return this;
         }
 
-        /**
-         * Sets: share of the shadow prompts used for optimisation; the rest is the test split
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#trainFraction() trainFraction} set to {@code v}}
+         * @param v the value */
         public Builder optTrainFraction(double v) {
             trainFraction = v;
             return this;
         }
 
-        /**
-         * Sets: k, number of inserted pseudo-trigger vectors
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#tokens() tokens} set to {@code v}}
+         * @param v the value */
         public Builder optTokens(int v) {
             tokens = v;
             return this;
         }
 
-        /**
-         * Sets: Adam learning rate
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#learningRate() learningRate} set to {@code v}}
+         * @param v the value */
         public Builder optLearningRate(double v) {
             learningRate = v;
             return this;
         }
 
-        /**
-         * Sets: Adam weight decay
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#weightDecay() weightDecay} set to {@code v}}
+         * @param v the value */
         public Builder optWeightDecay(double v) {
             weightDecay = v;
             return this;
         }
 
-        /**
-         * Sets: prompts per optimisation step
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#batchSize() batchSize} set to {@code v}}
+         * @param v the value */
         public Builder optBatchSize(int v) {
             batchSize = v;
             return this;
         }
 
-        /**
-         * Sets: passes over the train split
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#epochs() epochs} set to {@code v}}
+         * @param v the value */
         public Builder optEpochs(int v) {
             epochs = v;
             return this;
         }
 
-        /**
-         * Sets: weight of the deviation term
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#beta() beta} set to {@code v}}
+         * @param v the value */
         public Builder optBeta(double v) {
             beta = v;
             return this;
         }
 
-        /**
-         * Sets: weight of the anchor term
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#gamma() gamma} set to {@code v}}
+         * @param v the value */
         public Builder optGamma(double v) {
             gamma = v;
             return this;
         }
 
-        /**
-         * Sets: the decision is checked every this many batches
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#checkEvery() checkEvery} set to {@code v}}
+         * @param v the value */
         public Builder optCheckEvery(int v) {
             checkEvery = v;
             return this;
         }
 
-        /**
-         * Sets: reference thresholds
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#thresholds() thresholds} set to {@code v}}
+         * @param v the value */
         public Builder optThresholds(ReferenceThresholds v) {
             thresholds = v;
             return this;
         }
 
-        /**
-         * Sets: knobs of the calibrated rule
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#calibrated() calibrated} set to {@code v}}
+         * @param v the value */
         public Builder optCalibrated(CalibratedThresholds v) {
             calibrated = v;
             return this;
         }
 
-        /**
-         * Sets: landscape grid points per axis
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#landscapeSize() landscapeSize} set to {@code v}}
+         * @param v the value */
         public Builder optLandscapeSize(int v) {
             landscapeSize = v;
             return this;
         }
 
-        /**
-         * Sets: landscape half-width
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#landscapeExtent() landscapeExtent} set to {@code v}}
+         * @param v the value */
         public Builder optLandscapeExtent(double v) {
             landscapeExtent = v;
             return this;
         }
 
-        /**
-         * Sets: test prompts the landscape objective averages over (reference: 1)
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#landscapePrompts() landscapePrompts} set to {@code v}}
+         * @param v the value */
         public Builder optLandscapePrompts(int v) {
             landscapePrompts = v;
             return this;
         }
 
-        /**
-         * Sets: prompts (or landscape points) per batched forward pass of judges and landscape
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#forwardBatch() forwardBatch} set to {@code v}}
+         * @param v the value */
         public Builder optForwardBatch(int v) {
             forwardBatch = v;
             return this;
         }
 
-        /**
-         * Sets: whether the report records the SHA-256 hashes of the model files (taken by the loader from the bytes
-         * it loaded)
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#hashFiles() hashFiles} set to {@code v}}
+         * @param v the value */
         public Builder optHashFiles(boolean v) {
             hashFiles = v;
             return this;
         }
 
-        /**
-         * Sets: grid points per axis of the landscape computed at the final embedding when no check computed one
-         * (evidence and pictures only; the reference rule never uses it); 0 = off
-         *
-         * @param v the value
-         * @return this builder
-         */
+        /** {@return this builder, with {@link DetectorConfig#evidenceLandscapeSize()} set to {@code v}}
+         * @param v the value */
         public Builder optEvidenceLandscapeSize(int v) {
             evidenceLandscapeSize = v;
             return this;
         }
 
-        /** Calibrated mode: cut sequences to the longest shadow prompt when exact for the encoder (default off). */
+        /** {@return this builder, with {@link DetectorConfig#trimSequences() trimSequences} set to {@code v}}
+         * @param v the value (calibrated mode; default off) */
         public Builder optTrimSequences(boolean v) {
             trimSequences = v;
             return this;
         }
 
-        /** Calibrated mode: stop the inversion once the verdict is settled (default on). */
+        /** {@return this builder, with {@link DetectorConfig#earlyStop() earlyStop} set to {@code v}}
+         * @param v the value (calibrated mode; default on) */
         public Builder optEarlyStop(boolean v) {
             earlyStop = v;
             return this;
