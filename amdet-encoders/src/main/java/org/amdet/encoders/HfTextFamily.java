@@ -48,14 +48,14 @@ abstract class HfTextFamily implements EncoderFamily {
         long padId = root.path("pad_token_id").asLong(-1);
         try (Checkpoint ckpt = Checkpoint.open(source, files)) {
             Map<String, RawTensor> canonical = canonicalise(ckpt.tensors());
-            TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg, canonical, ckpt.files().get(0),
+            TextModelConfig resolved = TransformerWeights.resolveDims(cfg, canonical, ckpt.files().get(0),
                     cfgFile, stated);
             if (resolved.family().equals("clip") && resolved.maxPositions() > 77) {
                 resolved = resolved.withFamily("longclip");
             }
             TextTokenizer tok = TextTokenizer.load(source, resolved.family(), resolved.maxPositions(), padId, files);
             try {
-                return TransformerTextEncoder.create(resolved, canonical, tok, source, options, files);
+                return TransformerWeights.create(resolved, canonical, tok, source, options, files);
             } catch (ModelLoadException | RuntimeException e) {
                 tok.close();
                 throw e;

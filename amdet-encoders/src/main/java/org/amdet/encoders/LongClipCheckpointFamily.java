@@ -94,7 +94,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
                     (int) tok.shape()[0], Activation.QUICK_GELU, 1e-5, true, TextModelConfig.Pooling.FIRST_EOS,
                     -1, 0);
         }
-        TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg.withFamily("longclip"), t, file,
+        TextModelConfig resolved = TransformerWeights.resolveDims(cfg.withFamily("longclip"), t, file,
                 Files.isRegularFile(cfgFile) ? cfgFile : null, stated);
         TextTokenizer tokenizer = TextTokenizer.load(folder, "longclip", resolved.maxPositions(), padId, files);
         if (resolved.eosTokenId() < 0 || !Files.isRegularFile(cfgFile)) {
@@ -109,7 +109,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
                     resolved.projectionDim());
         }
         try {
-            return TransformerTextEncoder.create(resolved, t, tokenizer, file, options, files);
+            return TransformerWeights.create(resolved, t, tokenizer, file, options, files);
         } catch (ModelLoadException | RuntimeException e) {
             tokenizer.close();
             throw e;

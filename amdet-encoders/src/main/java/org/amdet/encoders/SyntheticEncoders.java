@@ -29,6 +29,6 @@ public final class SyntheticEncoders {
         TextModelConfig cfg = new TextModelConfig("clip", 768, 3072, 12, 12, 77, 49408, Activation.QUICK_GELU, 1e-5,
                 true, TextModelConfig.Pooling.FIRST_EOS, 49407, 768);
         TextTokenizer tok = TextTokenizer.load(tokenizerFolder, "clip", 77, -1);
-        return TransformerTextEncoder.random(cfg, tok, seed, options);
+        return TransformerWeights.random(cfg, tok, seed, options);
     }
 }
