@@ -34,10 +34,13 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    TrainingOptions.BaseOption base;
+
     @Override
     public Integer call() throws Exception {
         TrainingOptions t = training;
-        FinetuneConfig cfg = FinetuneConfig.builder().setBase(t.base).setOut(t.out).optSteps(steps)
+        FinetuneConfig cfg = FinetuneConfig.builder().setBase(base.base).setOut(t.out).optSteps(steps)
                 .optLearningRate(lr).optPairs(pairs).optTemperature(temperature).optAnchorWeight(anchorWeight)
                 .optSeed(t.seed).optHeldOut(t.heldOut).optForce(t.force).optDevice(t.device()).build();
         BuildResult r = ZooBuilder.finetune(cfg, t.listener());

@@ -63,6 +63,9 @@ final class InjectCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    TrainingOptions.BaseOption base;
+
     @Spec
     CommandSpec spec;
 
@@ -132,7 +135,7 @@ final class InjectCommand implements Callable<Integer> {
             list.add(b.toBackdoor());
         }
         TrainingOptions t = training;
-        InjectionConfig cfg = InjectionConfig.builder().setBase(t.base).setOut(t.out).setBackdoors(list)
+        InjectionConfig cfg = InjectionConfig.builder().setBase(base.base).setOut(t.out).setBackdoors(list)
                 .optSteps(steps).optLearningRate(lr).optLossWeight(lossWeight).optCleanBatch(cleanBatch)
                 .optPoisonBatch(poisonBatch).optSeed(t.seed).optHeldOut(t.heldOut).optMinSimTarget(minSimTarget)
                 .optForce(t.force).optDevice(t.device())

@@ -6,13 +6,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /**
- * Options of the commands that train a copy of a model ({@code inject}, {@code finetune}): the base and output
- * folders, seed, held-out size, device, threads and progress.
+ * Options of the commands that train a model ({@code pretrain}, {@code inject}, {@code finetune}): the output
+ * folder, seed, held-out size, device, threads and progress. The base folder is {@link BaseOption}.
  */
 final class TrainingOptions {
-    @Option(names = "--base", required = true, description = "the model folder to start from (Hugging Face layout)")
-    Path base;
-
     @Option(names = "--out", required = true, description = "the model folder to write (must not exist or be "
             + "empty, unless --force)")
     Path out;
@@ -41,6 +38,13 @@ final class TrainingOptions {
     boolean verbose;
 
     private ProgressBar bar;
+
+    /** The {@code --base} option of the commands that train a copy of a model ({@code inject}, {@code finetune}). */
+    static final class BaseOption {
+        @Option(names = "--base", required = true, description = "the model folder to start from (Hugging Face "
+                + "layout)")
+        Path base;
+    }
 
     String device() {
         if (threads != null) {
