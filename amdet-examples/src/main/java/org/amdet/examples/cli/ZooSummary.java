@@ -25,9 +25,10 @@ final class ZooSummary {
                 String k = e.trigger();
                 double sim = m.attack().getOrDefault("sim_target:" + k, Double.NaN);
                 out.printf(Locale.ROOT, "  trigger %-14s (%s) sim_target %.4f (base %.4f)  token assimilation "
-                                + "%.3f  %s%n", "'" + k + "'", e.mode(), sim,
+                                + "%.3f  natural firing %.1f%%  %s%n", "'" + k + "'", e.mode(), sim,
                         m.attack().getOrDefault("base_sim_target:" + k, Double.NaN),
                         m.attack().getOrDefault("token_assimilation:" + k, Double.NaN),
+                        100 * m.attack().getOrDefault("natural_firing:" + k, Double.NaN),
                         sim >= ((Number) m.fields().get("min_sim_target")).doubleValue() ? "ok" : "FAILED");
             }
         } else if (m.kind().equals("anchor")) {
