@@ -84,14 +84,7 @@ final class BasePretrain {
                 double[] tokBefore = heldOutTokens(ts.teacher, held);
                 SplittableRandom rnd = new SplittableRandom(cfg.seed());
                 for (int step = 0; step < cfg.steps(); step++) {
-                    List<String> batch = new ArrayList<>(2 * cfg.pairs());
-                    List<String> seconds = new ArrayList<>(cfg.pairs());
-                    for (int i = 0; i < cfg.pairs(); i++) {
-                        ParaphrasePairs.Pair p = ParaphrasePairs.next(rnd);
-                        batch.add(p.first());
-                        seconds.add(p.second());
-                    }
-                    batch.addAll(seconds);
+                    List<String> batch = ParaphrasePairs.batch(rnd, cfg.pairs());
                     double[] l = step(ts, batch, rnd);
                     losses[step] = l[0];
                     contrastive[step] = l[1];

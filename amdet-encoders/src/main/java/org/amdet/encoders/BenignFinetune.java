@@ -52,14 +52,7 @@ final class BenignFinetune {
             double[] before = heldOut(ts.teacher, heldPairs, cfg.temperature());
             SplittableRandom rnd = new SplittableRandom(cfg.seed());
             for (int step = 0; step < cfg.steps(); step++) {
-                List<String> batch = new ArrayList<>(2 * cfg.pairs());
-                List<String> seconds = new ArrayList<>(cfg.pairs());
-                for (int i = 0; i < cfg.pairs(); i++) {
-                    ParaphrasePairs.Pair p = ParaphrasePairs.next(rnd);
-                    batch.add(p.first());
-                    seconds.add(p.second());
-                }
-                batch.addAll(seconds);
+                List<String> batch = ParaphrasePairs.batch(rnd, cfg.pairs());
                 losses[step] = step(ts, batch);
                 listener.step(step + 1, cfg.steps(), losses[step]);
             }

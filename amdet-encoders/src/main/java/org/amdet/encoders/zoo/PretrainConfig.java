@@ -38,15 +38,11 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
     public PretrainConfig {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tokenizer, "tokenizer");
-        Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(device, "device");
-        TrainingChecks.positive("steps", steps);
+        TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
         if (pairs < 2) {
             throw new ZooInputException("paraphrase pairs per step must be at least 2 (InfoNCE needs negatives), got "
                     + pairs);
         }
-        TrainingChecks.rate("learning rate", learningRate);
-        TrainingChecks.nonNegative("weight decay", weightDecay);
         TrainingChecks.rate("temperature", temperature);
         TrainingChecks.nonNegative("token-prediction weight", tokenWeight);
         if (heldOut < 2) {
@@ -60,22 +56,15 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
     }
 
     /** Builds a {@link PretrainConfig}: {@code set*} are required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends TrainingBuilder<Builder> {
         private Path config;
         private Path tokenizer;
-        private Path out;
-        private int steps = 400;
         private int pairs = 64;
-        private double learningRate = 1e-3;
-        private double weightDecay = 0.01;
         private double temperature = 0.07;
         private double tokenWeight = 0.5;
-        private long seed;
-        private int heldOut = 200;
-        private boolean force;
-        private String device = "cpu";
 
         private Builder() {
+            super(400, 1e-3);
         }
 
         public Builder setConfig(Path v) {
@@ -88,28 +77,8 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
             return this;
         }
 
-        public Builder setOut(Path v) {
-            out = v;
-            return this;
-        }
-
-        public Builder optSteps(int v) {
-            steps = v;
-            return this;
-        }
-
         public Builder optPairs(int v) {
             pairs = v;
-            return this;
-        }
-
-        public Builder optLearningRate(double v) {
-            learningRate = v;
-            return this;
-        }
-
-        public Builder optWeightDecay(double v) {
-            weightDecay = v;
             return this;
         }
 
@@ -120,26 +89,6 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
 
         public Builder optTokenWeight(double v) {
             tokenWeight = v;
-            return this;
-        }
-
-        public Builder optSeed(long v) {
-            seed = v;
-            return this;
-        }
-
-        public Builder optHeldOut(int v) {
-            heldOut = v;
-            return this;
-        }
-
-        public Builder optForce(boolean v) {
-            force = v;
-            return this;
-        }
-
-        public Builder optDevice(String v) {
-            device = v;
             return this;
         }
 

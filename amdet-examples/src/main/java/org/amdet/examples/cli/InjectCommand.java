@@ -135,10 +135,9 @@ final class InjectCommand implements Callable<Integer> {
             list.add(b.toBackdoor());
         }
         TrainingOptions t = training;
-        InjectionConfig cfg = InjectionConfig.builder().setBase(base.base).setOut(t.out).setBackdoors(list)
+        InjectionConfig cfg = t.apply(InjectionConfig.builder()).setBase(base.base).setBackdoors(list)
                 .optSteps(steps).optLearningRate(lr).optLossWeight(lossWeight).optCleanBatch(cleanBatch)
-                .optPoisonBatch(poisonBatch).optSeed(t.seed).optHeldOut(t.heldOut).optMinSimTarget(minSimTarget)
-                .optForce(t.force).optDevice(t.device())
+                .optPoisonBatch(poisonBatch).optMinSimTarget(minSimTarget)
                 .optPrompts(prompts == null ? List.of() : PromptFiles.read(prompts)).build();
         BuildResult r = ZooBuilder.inject(cfg, t.listener());
         t.done();

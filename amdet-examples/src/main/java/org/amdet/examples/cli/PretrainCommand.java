@@ -31,14 +31,6 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--pairs", defaultValue = "64", description = "paraphrase pairs per step (default: "
-            + "${DEFAULT-VALUE})")
-    int pairs;
-
-    @Option(names = "--temperature", defaultValue = "0.07", description = "InfoNCE temperature (default: "
-            + "${DEFAULT-VALUE})")
-    double temperature;
-
     @Option(names = "--token-weight", defaultValue = "0.5", description = "weight of the token-prediction term; 0 "
             + "turns it off (default: ${DEFAULT-VALUE})")
     double tokenWeight;
@@ -46,13 +38,15 @@ final class PretrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    TrainingOptions.PairOptions pairOptions;
+
     @Override
     public Integer call() throws Exception {
         TrainingOptions t = training;
-        PretrainConfig cfg = PretrainConfig.builder().setConfig(config).setTokenizer(tokenizer).setOut(t.out)
-                .optSteps(steps).optLearningRate(lr).optPairs(pairs).optTemperature(temperature)
-                .optTokenWeight(tokenWeight).optSeed(t.seed).optHeldOut(t.heldOut).optForce(t.force)
-                .optDevice(t.device()).build();
+        PretrainConfig cfg = t.apply(PretrainConfig.builder()).setConfig(config).setTokenizer(tokenizer)
+                .optSteps(steps).optLearningRate(lr).optPairs(pairOptions.pairs)
+                .optTemperature(pairOptions.temperature).optTokenWeight(tokenWeight).build();
         BuildResult r = ZooBuilder.pretrain(cfg, t.listener());
         t.done();
         ZooSummary.print(r, System.out);

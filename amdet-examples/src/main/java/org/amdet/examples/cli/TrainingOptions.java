@@ -39,11 +39,27 @@ final class TrainingOptions {
 
     private ProgressBar bar;
 
+    /** The contrastive batch of the commands that train on paraphrase pairs ({@code pretrain}, {@code finetune}). */
+    static final class PairOptions {
+    @Option(names = "--pairs", defaultValue = "64", description = "paraphrase pairs per step (default: "
+            + "${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(names = "--temperature", defaultValue = "0.07", description = "InfoNCE temperature (default: "
+            + "${DEFAULT-VALUE})")
+    double temperature;
+    }
+
     /** The {@code --base} option of the commands that train a copy of a model ({@code inject}, {@code finetune}). */
     static final class BaseOption {
         @Option(names = "--base", required = true, description = "the model folder to start from (Hugging Face "
                 + "layout)")
         Path base;
+    }
+
+    /** {@code b} with the output folder, seed, held-out size, --force and device of these options. */
+    <B extends org.amdet.encoders.zoo.TrainingBuilder<B>> B apply(B b) {
+        return b.setOut(out).optSeed(seed).optHeldOut(heldOut).optForce(force).optDevice(device());
     }
 
     String device() {
