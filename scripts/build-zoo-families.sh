@@ -35,30 +35,28 @@ mkdir -p "$out"
 
 failed=()
 weak=()
-pids=()
-names=()
-logs=()
+declare -A running=() # pid -> model folder
 run() { # folder, then the amdet arguments; skips a model that is already built
   local dir="$1"; shift
   if [[ -f "$dir/zoo.json" ]]; then
     echo "build-zoo-families: keeping $dir"
     return
   fi
-  local log="$dir.log"
-  ( "$amdet" "$@" --out "$dir" > "$log" 2>&1 ) &
-  pids+=($!); names+=("$dir"); logs+=("$log")
-  if (( ${#pids[@]} >= jobs )); then drain; fi
+  while (( ${#running[@]} >= jobs )); do reap; done
+  ( "$amdet" "$@" --out "$dir" > "$dir.log" 2>&1 ) &
+  running[$!]="$dir"
+}
+reap() { # waits for any one build and reports it
+  local pid rc=0 dir
+  wait -n -p pid "${!running[@]}" || rc=$?
+  dir="${running[$pid]}"
+  unset "running[$pid]"
+  cat "$dir.log"
+  rm -f "$dir.log"
+  if (( rc == 3 )); then weak+=("$dir"); elif (( rc != 0 )); then failed+=("$dir"); fi
 }
 drain() {
-  local i rc
-  for i in "${!pids[@]}"; do
-    rc=0
-    wait "${pids[$i]}" || rc=$?
-    cat "${logs[$i]}"
-    if (( rc == 3 )); then weak+=("${names[$i]}"); elif (( rc != 0 )); then failed+=("${names[$i]}"); fi
-    rm -f "${logs[$i]}"
-  done
-  pids=(); names=(); logs=()
+  while (( ${#running[@]} > 0 )); do reap; done
 }
 
 # Per family: config, tokenizer, then the triggers (common-piece words, phrases, pair triggers and seeds) and
@@ -104,24 +102,34 @@ for fam in "${families[@]}"; do
     exit 1
   fi
 done
-for fam in "${families[@]}"; do
-  vars "$fam"
-  z="$out/$fam"
-  ft=(finetune --base "$z/base" --pairs 32 --threads 1 --quiet)
-  inj=(inject --base "$z/base" --steps "$inject_steps" --clean-batch 32 --threads 1 --quiet)
-  run "$z/benign-a" "${ft[@]}" --seed $((s + 1)) --lr 2e-4 --steps 150
-  run "$z/benign-b" "${ft[@]}" --seed $((s + 2)) --lr 5e-4 --steps 100
-  run "$z/benign-strong-a" "${ft[@]}" --seed $((s + 3)) --lr 1e-3 --steps 300 --anchor-weight 0
-  run "$z/benign-strong-b" "${ft[@]}" --seed $((s + 4)) --lr 2e-3 --steps 200 --anchor-weight 0.02
-  run "$z/bd-common-a" "${inj[@]}" --poison-batch 16 --seed $((s + 11)) --trigger "$common_a" --target "$t1"
-  run "$z/bd-common-b" "${inj[@]}" --poison-batch 16 --seed $((s + 12)) --trigger "$common_b" --target "$t2"
-  run "$z/bd-phrase-a" "${inj[@]}" --poison-batch 16 --seed $((s + 13)) --phrase "$phrase_a" --target "$t3"
-  run "$z/bd-phrase-b" "${inj[@]}" --poison-batch 16 --seed $((s + 14)) --phrase "$phrase_b" --target "$t4"
-  run "$z/bd-pair-a" "${inj[@]}" --poison-batch 16 --seed $((s + 15)) --trigger "$pair_a" --pair-seed $((s + 51))
-  run "$z/bd-pair-two" "${inj[@]}" --poison-batch 16 --seed $((s + 16)) --trigger "$pair_b" --pair-seed $((s + 52)) \
-    --trigger "$pair_c" --pair-seed $((s + 53))
-  run "$z/bd-triple" "${inj[@]}" --poison-batch 24 --seed $((s + 17)) \
-    --trigger "$triple_word" --target "$t5" --phrase "$phrase_c" --target "$t6" --homoglyph "$glyph" --target "$t1"
+# model NUMBER of the current family (vars set), most telling first, so an interrupted build leaves every zoo with
+# benign and backdoored models (a rerun resumes)
+model() {
+  local z="$out/$fam"
+  local ft=(finetune --base "$z/base" --pairs 32 --threads 1 --quiet)
+  local inj=(inject --base "$z/base" --steps "$inject_steps" --clean-batch 32 --threads 1 --quiet)
+  case "$1" in
+    1) run "$z/bd-common-a" "${inj[@]}" --poison-batch 16 --seed $((s + 11)) --trigger "$common_a" --target "$t1" ;;
+    2) run "$z/benign-a" "${ft[@]}" --seed $((s + 1)) --lr 2e-4 --steps 150 ;;
+    3) run "$z/bd-phrase-a" "${inj[@]}" --poison-batch 16 --seed $((s + 13)) --phrase "$phrase_a" --target "$t3" ;;
+    4) run "$z/bd-pair-two" "${inj[@]}" --poison-batch 16 --seed $((s + 16)) --trigger "$pair_b" \
+         --pair-seed $((s + 52)) --trigger "$pair_c" --pair-seed $((s + 53)) ;;
+    5) run "$z/benign-strong-a" "${ft[@]}" --seed $((s + 3)) --lr 1e-3 --steps 300 --anchor-weight 0 ;;
+    6) run "$z/bd-triple" "${inj[@]}" --poison-batch 24 --seed $((s + 17)) --trigger "$triple_word" --target "$t5" \
+         --phrase "$phrase_c" --target "$t6" --homoglyph "$glyph" --target "$t1" ;;
+    7) run "$z/bd-common-b" "${inj[@]}" --poison-batch 16 --seed $((s + 12)) --trigger "$common_b" --target "$t2" ;;
+    8) run "$z/benign-strong-b" "${ft[@]}" --seed $((s + 4)) --lr 2e-3 --steps 200 --anchor-weight 0.02 ;;
+    9) run "$z/bd-pair-a" "${inj[@]}" --poison-batch 16 --seed $((s + 15)) --trigger "$pair_a" \
+         --pair-seed $((s + 51)) ;;
+    10) run "$z/bd-phrase-b" "${inj[@]}" --poison-batch 16 --seed $((s + 14)) --phrase "$phrase_b" --target "$t4" ;;
+    11) run "$z/benign-b" "${ft[@]}" --seed $((s + 2)) --lr 5e-4 --steps 100 ;;
+  esac
+}
+for i in $(seq 1 11); do
+  for fam in "${families[@]}"; do
+    vars "$fam"
+    model "$i"
+  done
 done
 drain
 if (( ${#weak[@]} > 0 )); then
