@@ -14,8 +14,10 @@
 #   OUT     folder to build in (FAMILY subfolders); models already there are kept (the build resumes)
 #   JOBS    models built at once, one LibTorch thread each (default 2)
 #   FAMILY  siglip, longclip and/or gelu (default: all three)
-# Environment: PRETRAIN_STEPS (default 300), INJECT_STEPS (default 150), AMDET (the launcher; default ./amdet of this
-# checkout; point it at a copy to keep rebuilding the checkout while the zoos build).
+# Environment: PRETRAIN_STEPS (default 300), INJECT_STEPS (default 150), FINETUNE_SCALE (percent of the benign
+# fine-tunes' steps, default 100), MODELS (how many of the 11 models of each zoo, in the order below; default 11),
+# AMDET (the launcher; default ./amdet of this checkout; point it at a copy to keep rebuilding the checkout while the
+# zoos build). Every model's zoo.json records the settings it was built with.
 # Then, for each zoo: ./amdet evaluate --zoo OUT/FAMILY --anchor OUT/FAMILY/base
 #
 # An injection whose held-out sim_target stays below 0.9 is still written (inject exits 3); the script lists it as
@@ -29,6 +31,8 @@ families=("$@")
 (( ${#families[@]} > 0 )) || families=(siglip longclip gelu)
 pretrain_steps="${PRETRAIN_STEPS:-300}"
 inject_steps="${INJECT_STEPS:-150}"
+scale="${FINETUNE_SCALE:-100}"
+models="${MODELS:-11}"
 amdet="${AMDET:-$here/amdet}"
 cfgdir="$here/scripts/zoo-configs"
 mkdir -p "$out"
@@ -40,6 +44,10 @@ run() { # folder, then the amdet arguments; skips a model that is already built
   local dir="$1"; shift
   if [[ -f "$dir/zoo.json" ]]; then
     echo "build-zoo-families: keeping $dir"
+    return
+  fi
+  if [[ -f "$dir.log" ]] && pgrep -f -- "--out $dir\$" > /dev/null; then
+    echo "build-zoo-families: $dir is being built by another run; not started again"
     return
   fi
   while (( ${#running[@]} >= jobs )); do reap; done
@@ -110,22 +118,22 @@ model() {
   local inj=(inject --base "$z/base" --steps "$inject_steps" --clean-batch 32 --threads 1 --quiet)
   case "$1" in
     1) run "$z/bd-common-a" "${inj[@]}" --poison-batch 16 --seed $((s + 11)) --trigger "$common_a" --target "$t1" ;;
-    2) run "$z/benign-a" "${ft[@]}" --seed $((s + 1)) --lr 2e-4 --steps 150 ;;
+    2) run "$z/benign-a" "${ft[@]}" --seed $((s + 1)) --lr 2e-4 --steps $((150 * scale / 100)) ;;
     3) run "$z/bd-phrase-a" "${inj[@]}" --poison-batch 16 --seed $((s + 13)) --phrase "$phrase_a" --target "$t3" ;;
     4) run "$z/bd-pair-two" "${inj[@]}" --poison-batch 16 --seed $((s + 16)) --trigger "$pair_b" \
          --pair-seed $((s + 52)) --trigger "$pair_c" --pair-seed $((s + 53)) ;;
-    5) run "$z/benign-strong-a" "${ft[@]}" --seed $((s + 3)) --lr 1e-3 --steps 300 --anchor-weight 0 ;;
+    5) run "$z/benign-strong-a" "${ft[@]}" --seed $((s + 3)) --lr 1e-3 --steps $((300 * scale / 100)) --anchor-weight 0 ;;
     6) run "$z/bd-triple" "${inj[@]}" --poison-batch 24 --seed $((s + 17)) --trigger "$triple_word" --target "$t5" \
          --phrase "$phrase_c" --target "$t6" --homoglyph "$glyph" --target "$t1" ;;
     7) run "$z/bd-common-b" "${inj[@]}" --poison-batch 16 --seed $((s + 12)) --trigger "$common_b" --target "$t2" ;;
-    8) run "$z/benign-strong-b" "${ft[@]}" --seed $((s + 4)) --lr 2e-3 --steps 200 --anchor-weight 0.02 ;;
+    8) run "$z/benign-strong-b" "${ft[@]}" --seed $((s + 4)) --lr 2e-3 --steps $((200 * scale / 100)) --anchor-weight 0.02 ;;
     9) run "$z/bd-pair-a" "${inj[@]}" --poison-batch 16 --seed $((s + 15)) --trigger "$pair_a" \
          --pair-seed $((s + 51)) ;;
     10) run "$z/bd-phrase-b" "${inj[@]}" --poison-batch 16 --seed $((s + 14)) --phrase "$phrase_b" --target "$t4" ;;
-    11) run "$z/benign-b" "${ft[@]}" --seed $((s + 2)) --lr 5e-4 --steps 100 ;;
+    11) run "$z/benign-b" "${ft[@]}" --seed $((s + 2)) --lr 5e-4 --steps $((100 * scale / 100)) ;;
   esac
 }
-for i in $(seq 1 11); do
+for i in $(seq 1 "$models"); do
   for fam in "${families[@]}"; do
     vars "$fam"
     model "$i"
