@@ -59,7 +59,7 @@ reap() { # waits for any one build and reports it
   wait -n -p pid "${!running[@]}" || rc=$?
   dir="${running[$pid]}"
   unset "running[$pid]"
-  cat "$dir.log"
+  cat "$dir.log" 2> /dev/null || true
   rm -f "$dir.log"
   if (( rc == 3 )); then weak+=("$dir"); elif (( rc != 0 )); then failed+=("$dir"); fi
 }
