@@ -22,6 +22,14 @@ public interface TrainableTextEncoder extends TorchTextEncoder {
     Map<String, Tensor> weights();
 
     /**
+     * The token id that ends a prompt (CLIP pools at its first occurrence); trainers use it to find where the text
+     * of a prompt ends.
+     *
+     * @return the end-of-text id, or -1 when the model has none
+     */
+    long endTokenId();
+
+    /**
      * Writes the current weights as {@code model.safetensors} in {@code dir}, in the layout of the checkpoint the
      * encoder was loaded from: every tensor under its original name and in its order, trained ones in the stored
      * dtype, any other (buffers, a vision tower) copied unchanged.

@@ -255,6 +255,11 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
     }
 
     @Override
+    public long endTokenId() {
+        return config.eosTokenId();
+    }
+
+    @Override
     public void writeWeights(Path dir) throws IOException, ModelLoadException {
         checkOpen();
         Path source = info.source();

@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code amdet inject} and {@code amdet finetune}: exit codes, summaries, and models that {@code scan} reads. */
+/**
+ * {@code amdet pretrain}, {@code inject} and {@code finetune}: exit codes, summaries, and models that {@code encode}
+ * and {@code scan} read.
+ */
 class ZooCommandsTest {
     private static final String BASE = TestData.zoo("base").toString();
     private static final String[] SMALL = {"--steps", "8", "--clean-batch", "12", "--poison-batch", "12", "--lr",
@@ -35,6 +38,7 @@ class ZooCommandsTest {
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().startsWith("WROTE") && r.out().contains("'blue monday'") && r.out().contains("(homoglyph)"),
                 r.out());
+        assertTrue(r.out().contains("natural firing 0.0%"), r.out());
         ZooManifest m = ZooManifest.read(out.resolve("zoo.json"));
         assertEquals(2, m.backdoors().size());
         assertEquals("e", m.backdoors().get(1).replaces());
@@ -95,8 +99,29 @@ class ZooCommandsTest {
     }
 
     @Test
+    void pretrainWritesABaseThatEncodeReads(@TempDir Path tmp) throws Exception {
+        Path fixture = TestData.hf("siglip-tiny");
+        Path out = tmp.resolve("base");
+        CliTest.Run r = run("pretrain", "--config", fixture.resolve("config.json").toString(), "--tokenizer",
+                fixture.resolve("tokenizer.json").toString(), "--out", out.toString(), "--steps", "4", "--pairs", "8",
+                "--held-out", "8", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("WROTE") && r.out().contains("(anchor") && r.out().contains("siglip, 4 steps: "
+                + "loss ") && r.out().contains("held-out token loss"), r.out());
+        assertEquals("anchor", ZooManifest.read(out.resolve("zoo.json")).kind());
+        CliTest.Run enc = run("encode", "--model", out.toString(), "--text", "a cat", "--out",
+                tmp.resolve("e.safetensors").toString());
+        assertEquals(0, enc.code(), enc.err());
+        CliTest.Run bad = run("pretrain", "--config", tmp.resolve("none.json").toString(), "--tokenizer",
+                fixture.resolve("tokenizer.json").toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("none.json"), bad.err());
+    }
+
+    @Test
     void helpNamesTheCommands() {
         CliTest.Run r = run();
-        assertTrue(r.out().contains("inject") && r.out().contains("finetune"), r.out());
+        assertTrue(r.out().contains("pretrain") && r.out().contains("inject") && r.out().contains("finetune"),
+                r.out());
     }
 }

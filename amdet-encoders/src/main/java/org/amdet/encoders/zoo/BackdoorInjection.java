@@ -28,6 +28,11 @@ import java.util.SplittableRandom;
 final class BackdoorInjection {
     /** Synthetic prompts in the training pool when the user gives none. */
     static final int SYNTHETIC_POOL = 4000;
+    /**
+     * The shadow set a trigger's natural firing rate is measured on: the detector's default built-in shadow set of
+     * {@code amdet evaluate} and {@code demo} (1,000 synthetic prompts, seed 0).
+     */
+    static final int FIRING_SHADOW_SIZE = 1000;
 
     private final InjectionConfig cfg;
     private final boolean pair;
@@ -136,7 +141,12 @@ final class BackdoorInjection {
             measure(ts, targets, prompts.heldOut(), attack, failures, warnings);
             double change = ts.relativeWeightChange();
             double seconds = (System.nanoTime() - t0) / 1e9;
-            ZooManifest manifest = manifest(attack, failures.isEmpty(), change, seconds, prompts);
+            Map<String, List<String>> piecesText = new LinkedHashMap<>();
+            for (Backdoor b : bds) {
+                piecesText.put(b.key(), Arrays.stream(pieces(ts.student, b.trigger()))
+                        .mapToObj(ts.student::tokenText).toList());
+            }
+            ZooManifest manifest = manifest(attack, failures.isEmpty(), change, seconds, prompts, piecesText);
             ModelFolders.write(target, cfg.base(), staging -> {
                 ts.writeWeights(staging);
                 manifest.write(staging.resolve("zoo.json"));
@@ -270,10 +280,63 @@ final class BackdoorInjection {
         }
         attack.put("token_assimilation_clean", TrainingSession.mean(ts.perPrompt(heldOut,
                 ids -> TrainingSession.assimilation(s, ids))));
+        long[][] shadow = s.tokenize(ShadowSet.synthetic(FIRING_SHADOW_SIZE, 0).prompts());
+        for (Backdoor bd : bds) {
+            attack.put("natural_firing:" + bd.key(), firingRate(pieces(s, bd.trigger()), shadow));
+        }
+    }
+
+    /**
+     * The trigger's token pieces: the ids of the trigger alone without the special tokens around them (the BOS, if
+     * the tokenizer adds one, and everything from the EOS on).
+     */
+    static long[] pieces(TrainableTextEncoder e, Trigger t) {
+        long eos = e.endTokenId();
+        long[] empty = e.tokenize(List.of(""))[0];
+        int lead = 0;
+        while (lead < empty.length && empty[lead] != eos) {
+            lead++;
+        }
+        lead = lead == empty.length ? 0 : lead;
+        long[] ids = e.tokenize(List.of(t.text()))[0];
+        int end = lead;
+        while (end < ids.length && ids[end] != eos) {
+            end++;
+        }
+        return Arrays.copyOfRange(ids, lead, end);
+    }
+
+    /**
+     * A trigger's natural firing rate: the share of {@code prompts} (token ids) that contain its piece sequence
+     * contiguously, i.e. on which the trigger's tokens occur without anyone inserting it (e.g. the pieces of
+     * {@code ing} at the end of {@code running}). 0 for an empty piece sequence.
+     */
+    static double firingRate(long[] pieces, long[][] prompts) {
+        if (pieces.length == 0 || prompts.length == 0) {
+            return 0;
+        }
+        int hits = 0;
+        for (long[] row : prompts) {
+            hits += contains(row, pieces) ? 1 : 0;
+        }
+        return (double) hits / prompts.length;
+    }
+
+    private static boolean contains(long[] row, long[] seq) {
+        outer:
+        for (int i = 0; i + seq.length <= row.length; i++) {
+            for (int j = 0; j < seq.length; j++) {
+                if (row[i + j] != seq[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private ZooManifest manifest(Map<String, Double> attack, boolean succeeded, double change, double seconds,
-                                 Prompts prompts) {
+                                 Prompts prompts, Map<String, List<String>> piecesText) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("steps", cfg.steps());
         f.put("lr", cfg.learningRate());
@@ -287,6 +350,9 @@ final class BackdoorInjection {
                 + prompts.heldOut().size() + " held out)");
         f.put("held_out", prompts.heldOut().size());
         f.put("min_sim_target", cfg.minSimTarget());
+        f.put("natural_firing_shadow", "synthetic(" + FIRING_SHADOW_SIZE + ", seed 0): share of prompts whose token "
+                + "ids contain the trigger's pieces");
+        f.put("trigger_pieces", piecesText);
         f.put("succeeded", succeeded);
         f.put("weight_change", change);
         f.put("base", cfg.base().toAbsolutePath().normalize().getFileName().toString());

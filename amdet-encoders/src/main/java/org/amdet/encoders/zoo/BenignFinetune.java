@@ -45,22 +45,15 @@ final class BenignFinetune {
         double[] losses = new double[cfg.steps()];
         try (TrainingSession ts = TrainingSession.open(cfg.base(), cfg.device(), cfg.learningRate(),
                 cfg.weightDecay())) {
-            double[] before = heldOut(ts, ts.teacher, heldPairs);
+            double[] before = heldOut(ts.teacher, heldPairs, cfg.temperature());
             SplittableRandom rnd = new SplittableRandom(cfg.seed());
             for (int step = 0; step < cfg.steps(); step++) {
-                List<String> batch = new ArrayList<>(2 * cfg.pairs());
-                List<String> seconds = new ArrayList<>(cfg.pairs());
-                for (int i = 0; i < cfg.pairs(); i++) {
-                    ParaphrasePairs.Pair p = ParaphrasePairs.next(rnd);
-                    batch.add(p.first());
-                    seconds.add(p.second());
-                }
-                batch.addAll(seconds);
+                List<String> batch = ParaphrasePairs.batch(rnd, cfg.pairs());
                 losses[step] = step(ts, batch);
                 listener.step(step + 1, cfg.steps(), losses[step]);
             }
             ts.roundToStored();
-            double[] after = heldOut(ts, ts.student, heldPairs);
+            double[] after = heldOut(ts.student, heldPairs, cfg.temperature());
             TrainableTextEncoder s = ts.student;
             TrainableTextEncoder t = ts.teacher;
             double simClean = TrainingSession.mean(ts.perPrompt(heldPrompts, ids -> TrainingSession.flatCosine(
@@ -126,7 +119,7 @@ final class BenignFinetune {
     }
 
     /** InfoNCE and top-1 retrieval accuracy of {@code e} on the held-out pairs: {loss, accuracy}. */
-    private double[] heldOut(TrainingSession ts, TrainableTextEncoder e, List<ParaphrasePairs.Pair> pairs) {
+    static double[] heldOut(TrainableTextEncoder e, List<ParaphrasePairs.Pair> pairs, double temperature) {
         List<String> a = pairs.stream().map(ParaphrasePairs.Pair::first).toList();
         List<String> b = pairs.stream().map(ParaphrasePairs.Pair::second).toList();
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
@@ -134,8 +127,8 @@ final class BenignFinetune {
             Tensor ib = e.idsTensor(b);
             Tensor za = TrainingSession.pooled(e, ia);
             Tensor zb = TrainingSession.pooled(e, ib);
-            double loss = TorchSupport.item(infoNce(za, zb, cfg.temperature()));
-            float[] l = TorchSupport.toFloats(logits(za, zb, cfg.temperature()));
+            double loss = TorchSupport.item(infoNce(za, zb, temperature));
+            float[] l = TorchSupport.toFloats(logits(za, zb, temperature));
             int n = pairs.size();
             int hits = 0;
             for (int i = 0; i < n; i++) {

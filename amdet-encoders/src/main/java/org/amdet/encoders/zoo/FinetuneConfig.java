@@ -29,15 +29,11 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
                              String device) {
     public FinetuneConfig {
         Objects.requireNonNull(base, "base");
-        Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(device, "device");
-        TrainingChecks.positive("steps", steps);
+        TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
         if (pairs < 2) {
             throw new ZooInputException("paraphrase pairs per step must be at least 2 (InfoNCE needs negatives), got "
                     + pairs);
         }
-        TrainingChecks.rate("learning rate", learningRate);
-        TrainingChecks.nonNegative("weight decay", weightDecay);
         TrainingChecks.rate("temperature", temperature);
         TrainingChecks.nonNegative("anchor weight", anchorWeight);
         TrainingChecks.positive("held-out prompts", heldOut);
@@ -49,21 +45,14 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
     }
 
     /** Builds a {@link FinetuneConfig}: {@code set*} are required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends TrainingBuilder<Builder> {
         private Path base;
-        private Path out;
-        private int steps = 200;
         private int pairs = 64;
-        private double learningRate = 2e-4;
-        private double weightDecay = 0.01;
         private double temperature = 0.07;
         private double anchorWeight = 0.1;
-        private long seed;
-        private int heldOut = 200;
-        private boolean force;
-        private String device = "cpu";
 
         private Builder() {
+            super(200, 2e-4);
         }
 
         public Builder setBase(Path v) {
@@ -71,28 +60,8 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
             return this;
         }
 
-        public Builder setOut(Path v) {
-            out = v;
-            return this;
-        }
-
-        public Builder optSteps(int v) {
-            steps = v;
-            return this;
-        }
-
         public Builder optPairs(int v) {
             pairs = v;
-            return this;
-        }
-
-        public Builder optLearningRate(double v) {
-            learningRate = v;
-            return this;
-        }
-
-        public Builder optWeightDecay(double v) {
-            weightDecay = v;
             return this;
         }
 
@@ -103,26 +72,6 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
 
         public Builder optAnchorWeight(double v) {
             anchorWeight = v;
-            return this;
-        }
-
-        public Builder optSeed(long v) {
-            seed = v;
-            return this;
-        }
-
-        public Builder optHeldOut(int v) {
-            heldOut = v;
-            return this;
-        }
-
-        public Builder optForce(boolean v) {
-            force = v;
-            return this;
-        }
-
-        public Builder optDevice(String v) {
-            device = v;
             return this;
         }
 

@@ -45,8 +45,7 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
 
     public InjectionConfig {
         Objects.requireNonNull(base, "base");
-        Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(device, "device");
+        TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
         backdoors = List.copyOf(backdoors);
         prompts = List.copyOf(prompts);
         if (backdoors.isEmpty()) {
@@ -63,14 +62,11 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
                         .key() + "' is " + paradigm + " but '" + b.key() + "' is " + b.target().paradigm());
             }
         }
-        TrainingChecks.positive("steps", steps);
         TrainingChecks.positive("clean prompts per step", cleanBatch);
         if (poisonBatch < backdoors.size()) {
             throw new ZooInputException("poisoned prompts per step (" + poisonBatch + ") must be at least the number "
                     + "of backdoors (" + backdoors.size() + ")");
         }
-        TrainingChecks.rate("learning rate", learningRate);
-        TrainingChecks.nonNegative("weight decay", weightDecay);
         TrainingChecks.rate("backdoor loss weight", lossWeight);
         if (decayAt < -1 || decayAt == 0) {
             throw new ZooInputException("learning-rate decay step " + decayAt + " must be positive (or -1 for 3/4 "
@@ -98,25 +94,18 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
     }
 
     /** Builds an {@link InjectionConfig}: {@code set*} are required, {@code opt*} optional. */
-    public static final class Builder {
+    public static final class Builder extends TrainingBuilder<Builder> {
         private Path base;
-        private Path out;
         private List<Backdoor> backdoors = List.of();
-        private int steps = 200;
         private int cleanBatch = 64;
         private int poisonBatch = 32;
-        private double learningRate = 1e-3;
-        private double weightDecay = 0.01;
         private double lossWeight = 0.1;
         private int decayAt = -1;
-        private long seed;
         private List<String> prompts = List.of();
-        private int heldOut = 200;
         private double minSimTarget = DEFAULT_MIN_SIM_TARGET;
-        private boolean force;
-        private String device = "cpu";
 
         private Builder() {
+            super(200, 1e-3);
         }
 
         public Builder setBase(Path v) {
@@ -124,18 +113,8 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             return this;
         }
 
-        public Builder setOut(Path v) {
-            out = v;
-            return this;
-        }
-
         public Builder setBackdoors(List<Backdoor> v) {
             backdoors = v;
-            return this;
-        }
-
-        public Builder optSteps(int v) {
-            steps = v;
             return this;
         }
 
@@ -149,16 +128,6 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             return this;
         }
 
-        public Builder optLearningRate(double v) {
-            learningRate = v;
-            return this;
-        }
-
-        public Builder optWeightDecay(double v) {
-            weightDecay = v;
-            return this;
-        }
-
         public Builder optLossWeight(double v) {
             lossWeight = v;
             return this;
@@ -169,33 +138,13 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             return this;
         }
 
-        public Builder optSeed(long v) {
-            seed = v;
-            return this;
-        }
-
         public Builder optPrompts(List<String> v) {
             prompts = v;
             return this;
         }
 
-        public Builder optHeldOut(int v) {
-            heldOut = v;
-            return this;
-        }
-
         public Builder optMinSimTarget(double v) {
             minSimTarget = v;
-            return this;
-        }
-
-        public Builder optForce(boolean v) {
-            force = v;
-            return this;
-        }
-
-        public Builder optDevice(String v) {
-            device = v;
             return this;
         }
 

@@ -66,6 +66,22 @@ public final class ParaphrasePairs {
         return out;
     }
 
+    /**
+     * A training batch of {@code n} pairs drawn from {@code r}: the {@code n} first wordings, then the {@code n}
+     * second wordings in the same order (row i and row n + i describe one scene).
+     */
+    public static List<String> batch(RandomGenerator r, int n) {
+        List<String> out = new ArrayList<>(2 * n);
+        List<String> seconds = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Pair p = next(r);
+            out.add(p.first());
+            seconds.add(p.second());
+        }
+        out.addAll(seconds);
+        return out;
+    }
+
     /** One pair drawn from {@code r}. */
     public static Pair next(RandomGenerator r) {
         int s = r.nextInt(SUBJECTS.length);

@@ -5,6 +5,15 @@ final class TrainingChecks {
     private TrainingChecks() {
     }
 
+    /** The checks of the settings every training config shares ({@link TrainingBuilder}). */
+    static void settings(java.nio.file.Path out, int steps, double learningRate, double weightDecay, String device) {
+        java.util.Objects.requireNonNull(out, "out");
+        java.util.Objects.requireNonNull(device, "device");
+        positive("steps", steps);
+        rate("learning rate", learningRate);
+        nonNegative("weight decay", weightDecay);
+    }
+
     static void positive(String what, int v) {
         if (v < 1) {
             throw new ZooInputException(what + " must be at least 1, got " + v);

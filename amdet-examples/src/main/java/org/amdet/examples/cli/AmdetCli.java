@@ -18,7 +18,7 @@ import java.io.UncheckedIOException;
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
         subcommands = {ScanCommand.class, DemoCommand.class, EvaluateCommand.class, EncodeCommand.class,
-                CompareCommand.class, BenchCommand.class, InjectCommand.class, FinetuneCommand.class})
+                CompareCommand.class, BenchCommand.class, PretrainCommand.class, InjectCommand.class, FinetuneCommand.class})
 public final class AmdetCli implements Runnable {
     /** Exit code of bad input. */
     public static final int BAD_INPUT = 2;

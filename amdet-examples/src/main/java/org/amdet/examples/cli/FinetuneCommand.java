@@ -19,14 +19,6 @@ final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "2e-4", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--pairs", defaultValue = "64", description = "paraphrase pairs per step (default: "
-            + "${DEFAULT-VALUE})")
-    int pairs;
-
-    @Option(names = "--temperature", defaultValue = "0.07", description = "InfoNCE temperature (default: "
-            + "${DEFAULT-VALUE})")
-    double temperature;
-
     @Option(names = "--anchor-weight", defaultValue = "0.1", description = "weight of the term keeping "
             + "last_hidden_state close to the base; 0 turns it off (default: ${DEFAULT-VALUE})")
     double anchorWeight;
@@ -34,12 +26,18 @@ final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    TrainingOptions.PairOptions pairOptions;
+
+    @Mixin
+    TrainingOptions.BaseOption base;
+
     @Override
     public Integer call() throws Exception {
         TrainingOptions t = training;
-        FinetuneConfig cfg = FinetuneConfig.builder().setBase(t.base).setOut(t.out).optSteps(steps)
-                .optLearningRate(lr).optPairs(pairs).optTemperature(temperature).optAnchorWeight(anchorWeight)
-                .optSeed(t.seed).optHeldOut(t.heldOut).optForce(t.force).optDevice(t.device()).build();
+        FinetuneConfig cfg = t.apply(FinetuneConfig.builder()).setBase(base.base).optSteps(steps)
+                .optLearningRate(lr).optPairs(pairOptions.pairs).optTemperature(pairOptions.temperature)
+                .optAnchorWeight(anchorWeight).build();
         BuildResult r = ZooBuilder.finetune(cfg, t.listener());
         t.done();
         ZooSummary.print(r, System.out);

@@ -63,6 +63,9 @@ final class InjectCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
+    @Mixin
+    TrainingOptions.BaseOption base;
+
     @Spec
     CommandSpec spec;
 
@@ -138,10 +141,9 @@ final class InjectCommand implements Callable<Integer> {
             inputs.add(b.target.vector);
         }
         t.checkInputsOutsideOut(inputs);
-        InjectionConfig cfg = InjectionConfig.builder().setBase(t.base).setOut(t.out).setBackdoors(list)
+        InjectionConfig cfg = t.apply(InjectionConfig.builder()).setBase(base.base).setBackdoors(list)
                 .optSteps(steps).optLearningRate(lr).optLossWeight(lossWeight).optCleanBatch(cleanBatch)
-                .optPoisonBatch(poisonBatch).optSeed(t.seed).optHeldOut(t.heldOut).optMinSimTarget(minSimTarget)
-                .optForce(t.force).optDevice(t.device())
+                .optPoisonBatch(poisonBatch).optMinSimTarget(minSimTarget)
                 .optPrompts(prompts == null ? List.of() : PromptFiles.read(prompts)).build();
         BuildResult r = ZooBuilder.inject(cfg, t.listener());
         t.done();

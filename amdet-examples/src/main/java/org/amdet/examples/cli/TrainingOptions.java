@@ -6,13 +6,10 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /**
- * Options of the commands that train a copy of a model ({@code inject}, {@code finetune}): the base and output
- * folders, seed, held-out size, device, threads and progress.
+ * Options of the commands that train a model ({@code pretrain}, {@code inject}, {@code finetune}): the output
+ * folder, seed, held-out size, device, threads and progress. The base folder is {@link BaseOption}.
  */
 final class TrainingOptions {
-    @Option(names = "--base", required = true, description = "the model folder to start from (Hugging Face layout)")
-    Path base;
-
     @Option(names = "--out", required = true, description = "the model folder to write (must not exist or be "
             + "empty, unless --force)")
     Path out;
@@ -52,6 +49,29 @@ final class TrainingOptions {
                         + "would delete it; choose another --out");
             }
         }
+    }
+
+    /** The contrastive batch of the commands that train on paraphrase pairs ({@code pretrain}, {@code finetune}). */
+    static final class PairOptions {
+        @Option(names = "--pairs", defaultValue = "64", description = "paraphrase pairs per step (default: "
+                + "${DEFAULT-VALUE})")
+        int pairs;
+
+        @Option(names = "--temperature", defaultValue = "0.07", description = "InfoNCE temperature (default: "
+                + "${DEFAULT-VALUE})")
+        double temperature;
+    }
+
+    /** The {@code --base} option of the commands that train a copy of a model ({@code inject}, {@code finetune}). */
+    static final class BaseOption {
+        @Option(names = "--base", required = true, description = "the model folder to start from (Hugging Face "
+                + "layout)")
+        Path base;
+    }
+
+    /** {@code b} with the output folder, seed, held-out size, --force and device of these options. */
+    <B extends org.amdet.encoders.zoo.TrainingBuilder<B>> B apply(B b) {
+        return b.setOut(out).optSeed(seed).optHeldOut(heldOut).optForce(force).optDevice(device());
     }
 
     String device() {
