@@ -60,6 +60,7 @@ final class ScanCommand implements Callable<Integer> {
         DetectorConfig cfg = scan.config(shadowSize);
         Path outDir = out == null ? null : Outputs.checkWritableDir(out);
         java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
+        org.amdet.InputLimits.check(org.amdet.InputLimits.CAPTIONS, "--captions " + captions, bank.size());
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, cfg.seed()) : ShadowSet.fromFile(prompts);
         ScanReport r;
         try (TextEncoder s = Encoders.load(model, common.encoderOptions());
