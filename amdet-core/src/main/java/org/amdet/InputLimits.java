@@ -18,8 +18,14 @@ public final class InputLimits {
     public record Limit(String name, long max, String unit, String appliesTo) {
         /** The message of a value above this limit. */
         String message(String subject, long value) {
-            return String.format(Locale.ROOT, "%s: %,d %s, above the limit of %,d %s (%s; see docs/hostile-inputs.md"
-                    + "#input-limits)", subject, value, unit, max, unit, name);
+            return String.format(Locale.ROOT, "%s: %,d %s, above the limit of %,d (%s; see docs/hostile-inputs.md"
+                    + "#input-limits)", subject, value, unit, max, name);
+        }
+
+        /** The message of an input found, while it is read, to go beyond this limit. */
+        String exceeded(String subject) {
+            return String.format(Locale.ROOT, "%s: more than %,d %s, the limit (%s; see docs/hostile-inputs.md"
+                    + "#input-limits)", subject, max, unit, name);
         }
     }
 
@@ -77,5 +83,10 @@ public final class InputLimits {
     /** The message of {@code value} above {@code limit} for {@code subject} (for errors of other types). */
     public static String message(Limit limit, String subject, long value) {
         return limit.message(subject, value);
+    }
+
+    /** The message of {@code subject}, found while reading it to go beyond {@code limit} (for errors of other types). */
+    public static String exceeded(Limit limit, String subject) {
+        return limit.exceeded(subject);
     }
 }

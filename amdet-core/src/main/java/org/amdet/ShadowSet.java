@@ -123,8 +123,8 @@ public record ShadowSet(List<String> prompts, String source) {
                     continue;
                 }
                 if (line.length() >= InputLimits.PROMPT_CHARS.max()) {
-                    throw new PromptFileException(file, InputLimits.message(InputLimits.PROMPT_CHARS,
-                            "line " + lineNo, line.length() + 1L) + ", counting up to the first character beyond it");
+                    throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPT_CHARS,
+                            "line " + lineNo));
                 }
                 line.append(c);
             }
@@ -138,8 +138,8 @@ public record ShadowSet(List<String> prompts, String source) {
         line.setLength(0);
         if (!s.isBlank()) {
             if (out.size() >= InputLimits.PROMPTS_PER_FILE.max()) {
-                throw new PromptFileException(file, InputLimits.message(InputLimits.PROMPTS_PER_FILE,
-                        "prompts up to line " + lineNo, out.size() + 1L));
+                throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPTS_PER_FILE,
+                        "line " + lineNo));
             }
             out.add(s.strip());
         }
@@ -166,8 +166,8 @@ public record ShadowSet(List<String> prompts, String source) {
                 String s = p.getText();
                 if (keepBlank || !s.isBlank()) {
                     if (out.size() >= InputLimits.PROMPTS_PER_FILE.max()) {
-                        throw new PromptFileException(file, InputLimits.message(InputLimits.PROMPTS_PER_FILE,
-                                "strings", out.size() + 1L));
+                        throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPTS_PER_FILE,
+                                "string " + (out.size() + 1)));
                     }
                     out.add(keepBlank ? s : s.strip());
                 }
@@ -202,8 +202,8 @@ public record ShadowSet(List<String> prompts, String source) {
             if (n > 0) {
                 read += n;
                 if (read > InputLimits.PROMPT_FILE_BYTES.max()) {
-                    throw new PromptFileException(file, InputLimits.message(InputLimits.PROMPT_FILE_BYTES,
-                            "more than", read) + " read so far");
+                    throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPT_FILE_BYTES,
+                            "size"));
                 }
             }
             return n;

@@ -88,6 +88,7 @@ final class TokenizerComponents {
             throw c.refuse("model", "missing");
         }
         out.set("model", c.component(root.get("model"), "model", 0, c.models));
+        c.wellFormed(out, "");
         return out;
     }
 
@@ -102,6 +103,33 @@ final class TokenizerComponents {
         TokenizerException refuse(String where, String why) {
             return new TokenizerException(file, where + ": " + why + " (amdet loads only the tokenizer components "
                     + "it has checked: docs/hostile-inputs.md#tokenizer)");
+        }
+
+        /**
+         * Refuses an unpaired surrogate in any name or string of the checked copy: the library's JSON parser rejects
+         * one, and for a decoder it then panics instead of returning the error (found by fuzzing).
+         */
+        void wellFormed(JsonNode n, String where) throws TokenizerException {
+            if (n.isTextual()) {
+                wellFormed(n.asText(), where);
+            } else if (n.isArray()) {
+                for (int i = 0; i < n.size(); i++) {
+                    wellFormed(n.get(i), where + "[" + i + "]");
+                }
+            } else if (n.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    String w = where.isEmpty() ? e.getKey() : where + "." + e.getKey();
+                    wellFormed(e.getKey(), w);
+                    wellFormed(e.getValue(), w);
+                }
+            }
+        }
+
+        private void wellFormed(String s, String where) throws TokenizerException {
+            if (!TextTokenizer.wellFormed(s).equals(s)) {
+                throw refuse(TextTokenizer.shown(where), "holds an unpaired surrogate, which the library cannot read");
+            }
         }
 
         // ---- scalars -------------------------------------------------------------------------------------------
@@ -418,6 +446,18 @@ final class TokenizerComponents {
                     "continuing_subword_prefix", (v, w) -> string(v, w, MAX_SHORT_STRING),
                     "end_of_word_suffix", (v, w) -> string(v, w, MAX_SHORT_STRING),
                     "fuse_unk", this::bool, "byte_fallback", this::bool, "ignore_merges", this::bool));
+            // the library cuts the prefix's length in bytes off the second part of every merge: a part that does
+            // not start with the prefix is cut inside a character, or past its end, and the library panics
+            String prefix = out.path("continuing_subword_prefix").asText("");
+            int i = 0;
+            for (JsonNode m : merges) {
+                String second = m.isArray() ? m.get(1).asText() : m.asText().substring(m.asText().indexOf(' ') + 1);
+                if (!second.startsWith(prefix)) {
+                    throw refuse(at + ".merges[" + i + "]", "second part '" + TextTokenizer.shown(second)
+                            + "' does not start with continuing_subword_prefix '" + TextTokenizer.shown(prefix) + "'");
+                }
+                i++;
+            }
         }
 
         void unigram(JsonNode n, ObjectNode out, String at, String where, int depth) throws TokenizerException {
