@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The text of single token ids for reports (the vocabulary tokens closest to an inverted embedding), computed in Java
  * from a checked tokenizer.json: the token string of the vocabulary (added tokens first), then the decoder's steps
- * that matter for one token — {@code ByteLevel} bytes back to UTF-8, {@code Metaspace} replacement to a space (and
- * the prefix space dropped), {@code BPEDecoder} suffix and {@code WordPiece} prefix removed, {@code ByteFallback}
+ * that matter for one token — {@code ByteLevel} bytes back to UTF-8, {@code Metaspace} replacement dropped (or a
+ * space with the prepend scheme "never"), {@code BPEDecoder} suffix and {@code WordPiece} prefix removed, {@code ByteFallback}
  * {@code <0xAB>} to its byte, {@code Strip} and literal {@code Replace}. The native library's decoder is never run:
  * decoding happens after a whole scan, and a panic there would abort the JVM and lose the finished scan (a decoder
  * {@code Sequence[Replace '^.*$' → '>', Strip '>' 1 1]} did). Regular-expression {@code Replace} steps are not applied;
@@ -73,11 +73,12 @@ final class TokenTexts {
                 return out.toString(StandardCharsets.UTF_8);
             }
             case "Metaspace" -> {
+                // as the library does for the first token of a text: replacement characters are dropped unless
+                // the prepend scheme is "never" (legacy: add_prefix_space false), then they become spaces
                 String r = d.path("replacement").asText("\u2581");
-                String s = t.replace(r, " ");
-                boolean prefix = !"never".equals(d.path("prepend_scheme").asText("always"))
-                        && d.path("add_prefix_space").asBoolean(true);
-                return prefix && s.startsWith(" ") ? s.substring(1) : s;
+                String scheme = d.has("prepend_scheme") ? d.get("prepend_scheme").asText()
+                        : d.path("add_prefix_space").asBoolean(true) ? "always" : "never";
+                return t.replace(r, scheme.equals("never") ? " " : "");
             }
             case "BPEDecoder" -> {
                 String suffix = d.path("suffix").asText("</w>");

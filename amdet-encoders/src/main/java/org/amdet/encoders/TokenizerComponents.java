@@ -243,7 +243,8 @@ final class TokenizerComponents {
                     this::bool, "handle_chinese_chars", this::bool, "strip_accents", this::bool, "lowercase",
                     this::bool)));
             normalizers.put("Replace", replace);
-            normalizers.put("Prepend", (n, out, at, where, depth) -> out.set("prepend", string(n.get("prepend"),
+            // an empty prepend corrupts the alignments, and a later step (ByteLevel) indexes past them and panics
+            normalizers.put("Prepend", (n, out, at, where, depth) -> out.set("prepend", nonEmpty(n.get("prepend"),
                     at + ".prepend", MAX_SHORT_STRING)));
             normalizers.put("Precompiled", (n, out, at, where, depth) -> out.set("precompiled_charsmap",
                     precompiled(n.get("precompiled_charsmap"), at + ".precompiled_charsmap")));

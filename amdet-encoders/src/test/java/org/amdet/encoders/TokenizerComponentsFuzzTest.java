@@ -66,7 +66,8 @@ class TokenizerComponentsFuzzTest {
         byte[] map = TokenizerVariants.charsmap(Map.of("\uFF21", "A", "\uFB01", "fi", "\u00A0", " ",
                 "\uD83C\uDFF4", "flag"));
         return (ObjectNode) HfConfig.JSON.readTree(("{\"version\": \"1.0\", \"added_tokens\": [{\"id\": 1, "
-                + "\"content\": \"</s>\", \"special\": true}], \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": "
+                + "\"content\": \"</s>\", \"special\": true, \"single_word\": false, \"lstrip\": false, "
+                + "\"rstrip\": false, \"normalized\": false}], \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": "
                 + "[{\"type\": \"Precompiled\", \"precompiled_charsmap\": \"" + Base64.getEncoder().encodeToString(map)
                 + "\"}, {\"type\": \"Replace\", \"pattern\": {\"Regex\": \" {2,}\"}, \"content\": \" \"}]}, "
                 + "\"pre_tokenizer\": {\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": "
