@@ -85,7 +85,7 @@ public final class InputLimits {
         return limit.message(subject, value);
     }
 
-    /** The message of {@code subject}, found while reading it to go beyond {@code limit} (for errors of other types). */
+    /** The message of {@code subject}, found while it was read to go beyond {@code limit} (for other error types). */
     public static String exceeded(Limit limit, String subject) {
         return limit.exceeded(subject);
     }

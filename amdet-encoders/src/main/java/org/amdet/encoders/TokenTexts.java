@@ -11,13 +11,13 @@ import java.util.Map;
 /**
  * The text of single token ids for reports (the vocabulary tokens closest to an inverted embedding), computed in Java
  * from a checked tokenizer.json: the token string of the vocabulary (added tokens first), then the decoder's steps
- * that matter for one token — {@code ByteLevel} bytes back to UTF-8, {@code Metaspace} replacement dropped (or a
- * space with the prepend scheme "never"), {@code BPEDecoder} suffix and {@code WordPiece} prefix removed, {@code ByteFallback}
- * {@code <0xAB>} to its byte, {@code Strip} and literal {@code Replace}. The native library's decoder is never run:
- * decoding happens after a whole scan, and a panic there would abort the JVM and lose the finished scan (a decoder
- * {@code Sequence[Replace '^.*$' → '>', Strip '>' 1 1]} did). Regular-expression {@code Replace} steps are not applied;
- * the text is for people, and for every tokenizer amdet accepts it equals what the library would give for a single
- * token (tested on the fixtures' tokenizers).
+ * that matter for the first token of a text: {@code ByteLevel} characters back to UTF-8 bytes, {@code Metaspace}
+ * replacement dropped (a space with the prepend scheme "never"), {@code BPEDecoder} suffix removed,
+ * {@code ByteFallback} {@code <0xAB>} to its byte, {@code Strip}, literal {@code Replace}; other steps leave the text
+ * as it is, and regular-expression {@code Replace} steps are not applied. The native decoder is never run: decoding
+ * happens after a whole scan, and a panic there would abort the JVM and lose the finished scan (the decoder
+ * {@code Sequence[Replace '^.*$' → '>', Strip '>' 1 1]} did). For the fixtures' tokenizers and a SentencePiece-style
+ * one the texts equal the library's on every id (HostileTokenizerTest).
  */
 final class TokenTexts {
     private final Map<Long, String> tokens = new HashMap<>();

@@ -28,8 +28,8 @@ import java.nio.file.Path;
  * {@code Strip} decoder with a {@code stop} longer than a token, a truncation {@code stride} not below its length, a
  * regular expression that exceeds the matcher's retry limit, ...). So amdet does not hand the library the user's file:
  * it reads the file, checks every component against this list — each component {@code type} with the parameters it
- * may have and their ranges — and gives the library a copy rebuilt from the checked values only (unknown keys dropped,
- * {@code truncation} and {@code padding} removed: amdet truncates and pads itself). What the library parses is
+ * may have and their ranges — and gives the library a copy rebuilt from the checked values only (unknown keys
+ * dropped, {@code truncation} and {@code padding} removed: amdet truncates and pads itself). What the library parses is
  * therefore exactly what was checked, whatever the JSON parsers disagree on (duplicate keys, unknown fields). A
  * component or parameter outside the list is a {@link TokenizerException} naming the file and the component's path
  * (e.g. {@code normalizer.normalizers[0] (Precompiled)}).
@@ -203,7 +203,7 @@ final class TokenizerComponents {
 
         // ---- components ----------------------------------------------------------------------------------------
 
-        /** Fills the checked copy {@code out} of component {@code n}; {@code at} names it, {@code where} is its path. */
+        /** Fills the checked copy {@code out} of component {@code n}; {@code at} names it, {@code where} its path. */
         interface Body {
             void fill(JsonNode n, ObjectNode out, String at, String where, int depth) throws TokenizerException;
         }
@@ -422,8 +422,9 @@ final class TokenizerComponents {
                     throw refuse(where, "expected pieces {\"Sequence\": ...} or {\"SpecialToken\": ...}");
                 }
                 ObjectNode b = out.addObject().putObject(kind);
-                b.set("id", kind.equals("Sequence") ? oneOf(body.get("id"), where + "." + kind + ".id", Set.of("A", "B"))
-                        : nonEmpty(body.get("id"), where + "." + kind + ".id", MAX_TOKEN_CHARS));
+                String at = where + "." + kind + ".id";
+                b.set("id", kind.equals("Sequence") ? oneOf(body.get("id"), at, Set.of("A", "B"))
+                        : nonEmpty(body.get("id"), at, MAX_TOKEN_CHARS));
                 b.set("type_id", integer(body.get("type_id"), where + "." + kind + ".type_id", 0, 255));
             }
             return out;

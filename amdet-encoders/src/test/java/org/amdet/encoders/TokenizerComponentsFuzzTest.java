@@ -67,7 +67,8 @@ class TokenizerComponentsFuzzTest {
                 "\uD83C\uDFF4", "flag"));
         return (ObjectNode) HfConfig.JSON.readTree(("{\"version\": \"1.0\", \"added_tokens\": [{\"id\": 1, "
                 + "\"content\": \"</s>\", \"special\": true, \"single_word\": false, \"lstrip\": false, "
-                + "\"rstrip\": false, \"normalized\": false}], \"normalizer\": {\"type\": \"Sequence\", \"normalizers\": "
+                + "\"rstrip\": false, \"normalized\": false}], \"normalizer\": {\"type\": \"Sequence\", "
+                + "\"normalizers\": "
                 + "[{\"type\": \"Precompiled\", \"precompiled_charsmap\": \"" + Base64.getEncoder().encodeToString(map)
                 + "\"}, {\"type\": \"Replace\", \"pattern\": {\"Regex\": \" {2,}\"}, \"content\": \" \"}]}, "
                 + "\"pre_tokenizer\": {\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": "

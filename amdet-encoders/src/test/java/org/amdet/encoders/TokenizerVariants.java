@@ -196,8 +196,9 @@ final class TokenizerVariants {
 
     // ---- tokenizer.json variants --------------------------------------------------------------------------------
 
-    private static final List<String> REGEXES = List.of("\\s+", " {2,}", "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
-            "^.*$", "(a*)*b", "", "\\s*", "(?=a)", "[", "\\p{Zzzz}", ".", "$");
+    private static final List<String> REGEXES = List.of("\\s+", " {2,}",
+            "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+", "^.*$", "(a*)*b", "", "\\s*", "(?=a)", "[",
+            "\\p{Zzzz}", ".", "$");
 
     private static JsonNode pattern(Choices c) {
         ObjectNode p = F.objectNode();
@@ -207,6 +208,15 @@ final class TokenizerVariants {
             p.put("String", c.pick(6) == 0 ? "" : prompt(c, 3));
         }
         return p;
+    }
+
+    /** {@code n} with {@code key} set to each value of {@code kv} in turn (key, value, key, value, ...). */
+    private static ObjectNode with(ObjectNode n, Object... kv) {
+        for (int i = 0; i < kv.length; i += 2) {
+            Object v = kv[i + 1];
+            n.set((String) kv[i], v instanceof JsonNode j ? j : F.textNode((String) v));
+        }
+        return n;
     }
 
     private static String type(Choices c, List<String> types) {
@@ -241,10 +251,10 @@ final class TokenizerVariants {
                     list.add(normalizer(c, depth + 1));
                 }
             }
-            case "Strip" -> n.<ObjectNode>set("strip_left", flag(c)).<ObjectNode>set("strip_right", flag(c));
-            case "BertNormalizer" -> n.<ObjectNode>set("clean_text", flag(c)).<ObjectNode>set("handle_chinese_chars", flag(c))
-                    .<ObjectNode>set("strip_accents", flag(c)).<ObjectNode>set("lowercase", flag(c));
-            case "Replace" -> n.<ObjectNode>set("pattern", pattern(c)).<ObjectNode>set("content", F.textNode(prompt(c, 4)));
+            case "Strip" -> with(n, "strip_left", flag(c), "strip_right", flag(c));
+            case "BertNormalizer" -> with(n, "clean_text", flag(c), "handle_chinese_chars", flag(c), "strip_accents",
+                    flag(c), "lowercase", flag(c));
+            case "Replace" -> with(n, "pattern", pattern(c), "content", prompt(c, 4));
             case "Prepend" -> n.put("prepend", prompt(c, 4));
             case "Precompiled" -> n.put("precompiled_charsmap", Base64.getEncoder().encodeToString(charsmap(c)));
             default -> {
@@ -268,12 +278,11 @@ final class TokenizerVariants {
                     list.add(preTokenizer(c, depth + 1));
                 }
             }
-            case "ByteLevel" -> n.<ObjectNode>set("add_prefix_space", flag(c)).<ObjectNode>set("trim_offsets", flag(c))
-                    .<ObjectNode>set("use_regex", flag(c));
+            case "ByteLevel" -> with(n, "add_prefix_space", flag(c), "trim_offsets", flag(c), "use_regex", flag(c));
             case "Metaspace" -> n.put("replacement", c.coin() ? "\u2581" : prompt(c, 2))
                     .put("prepend_scheme", c.oneOf(List.of("always", "first", "never", "sometimes")))
                     .set("split", flag(c));
-            case "Split" -> n.<ObjectNode>set("pattern", pattern(c)).put("behavior", c.oneOf(BEHAVIOURS)).<ObjectNode>set("invert", flag(c));
+            case "Split" -> with(n, "pattern", pattern(c), "behavior", c.oneOf(BEHAVIOURS), "invert", flag(c));
             case "Punctuation" -> n.put("behavior", c.oneOf(BEHAVIOURS));
             case "Digits" -> n.set("individual_digits", flag(c));
             case "CharDelimiterSplit" -> n.put("delimiter", prompt(c, 2));
@@ -298,12 +307,12 @@ final class TokenizerVariants {
             case "ByteLevel" -> n.set("add_prefix_space", flag(c));
             case "Metaspace" -> n.put("replacement", c.coin() ? "\u2581" : prompt(c, 2))
                     .put("prepend_scheme", c.oneOf(List.of("always", "first", "never")));
-            case "WordPiece" -> n.put("prefix", prompt(c, 3)).<ObjectNode>set("cleanup", flag(c));
+            case "WordPiece" -> with(n, "prefix", prompt(c, 3), "cleanup", flag(c));
             case "BPEDecoder" -> n.put("suffix", prompt(c, 4));
-            case "Strip" -> n.put("content", prompt(c, 2)).<ObjectNode>set("start", smallInt(c)).<ObjectNode>set("stop", smallInt(c));
-            case "Replace" -> n.<ObjectNode>set("pattern", pattern(c)).<ObjectNode>set("content", F.textNode(prompt(c, 3)));
+            case "Strip" -> with(n, "content", prompt(c, 2), "start", smallInt(c), "stop", smallInt(c));
+            case "Replace" -> with(n, "pattern", pattern(c), "content", prompt(c, 3));
             case "CTC" -> n.put("pad_token", prompt(c, 3)).put("word_delimiter_token", prompt(c, 3))
-                    .<ObjectNode>set("cleanup", flag(c));
+                    .set("cleanup", flag(c));
             default -> {
                 // no parameters
             }
@@ -382,10 +391,10 @@ final class TokenizerVariants {
             case 0 -> model.set("byte_fallback", flag(c));
             case 1 -> model.put("unk_token", c.coin() ? "<unk>" : prompt(c, 3));
             case 2 -> model.set("dropout", c.coin() ? F.numberNode(c.pick(3) / 2.0) : F.numberNode(-1));
-            case 3 -> model.put("continuing_subword_prefix", prompt(c, 3)).<ObjectNode>set("fuse_unk", flag(c));
-            case 4 -> tj.set("model", F.objectNode().put("type", "WordLevel").put("unk_token",
-                    c.coin() ? "<|endoftext|>" : "[UNK]").<ObjectNode>set("vocab", F.objectNode().put("<|endoftext|>", 1)
-                    .put("a", 2).put("cat", 3).put("<|startoftext|>", 0)));
+            case 3 -> with(model, "continuing_subword_prefix", prompt(c, 3), "fuse_unk", flag(c));
+            case 4 -> tj.set("model", with(F.objectNode(), "type", "WordLevel", "unk_token",
+                    c.coin() ? "<|endoftext|>" : "[UNK]", "vocab", F.objectNode().put("<|endoftext|>", 1).put("a", 2)
+                            .put("cat", 3).put("<|startoftext|>", 0)));
             case 5 -> {
                 ObjectNode u = F.objectNode().put("type", "Unigram");
                 ArrayNode v = u.putArray("vocab");
@@ -399,8 +408,8 @@ final class TokenizerVariants {
                 u.set("byte_fallback", flag(c));
                 tj.set("model", u);
             }
-            case 6 -> tj.set("model", F.objectNode().put("type", "WordPiece").put("unk_token", "<|endoftext|>")
-                    .put("continuing_subword_prefix", "##").<ObjectNode>set("max_input_chars_per_word", smallInt(c)));
+            case 6 -> tj.set("model", with(F.objectNode(), "type", "WordPiece", "unk_token", "<|endoftext|>",
+                    "continuing_subword_prefix", "##", "max_input_chars_per_word", smallInt(c)));
             default -> {
                 // the original BPE
             }
