@@ -9,17 +9,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Model-level backdoor detection for text encoders (AMDET, Wang et al., "Assimilation Matters", arXiv 2512.00343).
@@ -93,6 +87,11 @@ public final class BackdoorDetector {
         TorchTextEncoder s = torchOf(suspect, "suspect");
         TorchTextEncoder a = torchOf(anchor, "anchor");
         checkCompatible(s.info(), a.info());
+        if (s.info().contextLength() < config.tokens() + 2) {
+            throw new ScanException("suspect " + s.info().source() + " has " + s.info().contextLength()
+                    + " positions: a scan inserts " + config.tokens() + " trigger token(s) after the start token and "
+                    + "needs at least " + (config.tokens() + 2) + " positions");
+        }
         InputLimits.check(InputLimits.CAPTIONS, "caption bank", captionBank.size());
         checkPromptLengths(shadow.limit(config.shadowSize()).prompts(), "shadow prompt");
         checkPromptLengths(captionBank, "caption");
@@ -105,7 +104,10 @@ public final class BackdoorDetector {
         } catch (ScanException | ScanCancelledException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: " + e.getMessage(), e);
+            // LibTorch appends its C++ stack trace to the message: keep the first line (the trace stays in the cause)
+            String m = String.valueOf(e.getMessage()).strip();
+            throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: "
+                    + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')).strip()), e);
         }
         List<String> warnings = new ArrayList<>(o.warnings());
         if (shadow.size() < config.shadowSize()) {
@@ -141,6 +143,11 @@ public final class BackdoorDetector {
     }
 
     static void checkCompatible(EncoderInfo s, EncoderInfo a) {
+        if (!s.family().equals(a.family())) {
+            throw new ScanException("suspect " + s.source() + " is a " + s.family() + " encoder but anchor "
+                    + a.source() + " is a " + a.family() + " encoder: the anchor must be the same family and "
+                    + "architecture (e.g. the official model the suspect was fine-tuned from)");
+        }
         if (s.hiddenSize() != a.hiddenSize()) {
             throw new ScanException("suspect " + s.source() + " has hidden size " + s.hiddenSize() + " but anchor "
                     + a.source() + " has " + a.hiddenSize() + ": the anchor must be the same architecture (e.g. the "
@@ -162,52 +169,47 @@ public final class BackdoorDetector {
             throw new ScanException("suspect computes in " + s.precision().label() + " but anchor in "
                     + a.precision().label() + ": load both with the same precision");
         }
+        if (s.layers() != a.layers() || s.heads() != a.heads() || s.vocabSize() != a.vocabSize()
+                || s.pooledSize() != a.pooledSize() || s.hasProjection() != a.hasProjection()
+                || s.causal() != a.causal()) {
+            throw new ScanException("suspect " + s.source() + " (" + shape(s) + ") and anchor " + a.source() + " ("
+                    + shape(a) + ") differ in shape: the anchor must be the same architecture");
+        }
     }
 
+    private static String shape(EncoderInfo i) {
+        return i.layers() + " layers, " + i.heads() + " heads, vocabulary " + i.vocabSize() + ", pooled width "
+                + i.pooledSize() + (i.hasProjection() ? " projected" : "") + (i.causal() ? ", causal" : "");
+    }
+
+    /** The model's path, family and — when asked — the hashes its loader took of the bytes it loaded. */
     private ScanReport.ModelRef ref(EncoderInfo info) {
-        Map<String, String> hashes = new LinkedHashMap<>();
-        if (config.hashFiles()) {
-            Path src = info.source();
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(src)) {
-                try (Stream<Path> st = Files.list(src)) {
-                    st.filter(Files::isRegularFile).filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.endsWith(".json") || n.endsWith(".safetensors") || n.endsWith(".pt");
-                    }).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    LOG.warn("cannot list {} for hashing: {}", src, e.getMessage());
-                }
-            } else {
-                files.add(src);
-                Path tj = src.toAbsolutePath().getParent().resolve("tokenizer.json");
-                if (Files.isRegularFile(tj)) {
-                    files.add(tj);
-                }
-            }
-            for (Path f : files) {
-                hashes.put(f.getFileName().toString(), sha256(f));
-            }
-        }
-        return new ScanReport.ModelRef(info.source().toString(), info.family(), hashes);
+        return new ScanReport.ModelRef(info.source().toString(), info.family(),
+                config.hashFiles() ? info.fileSha256() : Map.of());
     }
 
-    static String sha256(Path f) {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int r; (r = in.read(buf)) > 0; ) {
-                md.update(buf, 0, r);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
-            return "unreadable: " + e.getMessage();
-        }
-    }
-
-    /** amdet's version (from the jar manifest), or {@code dev}. */
+    /**
+     * amdet's version as built: the {@code Implementation-Version} of amdet-core's jar manifest; when the classes run
+     * outside a jar (an IDE, a test), the version the build wrote into {@code org/amdet/amdet-version.properties};
+     * {@code unknown} when neither is there.
+     */
     public static String version() {
         String v = BackdoorDetector.class.getPackage().getImplementationVersion();
-        return v == null ? "0.1.0-SNAPSHOT" : v;
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        try (InputStream in = BackdoorDetector.class.getResourceAsStream("amdet-version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String b = p.getProperty("version", "");
+                if (!b.isBlank() && !b.contains("${")) {
+                    return b.trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
     }
 }

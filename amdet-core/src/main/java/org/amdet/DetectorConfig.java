@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param landscapeExtent   landscape half-width
  * @param landscapePrompts  test prompts the landscape objective averages over (reference: 1)
  * @param forwardBatch      prompts (or landscape points) per batched forward pass of judges and landscape
- * @param hashFiles         whether the report records SHA-256 hashes of the model files
+ * @param hashFiles         whether the report records the SHA-256 hashes of the model files (taken by the loader from
+ *                          the bytes it loaded, see {@link EncoderInfo#fileSha256()})
  * @param evidenceLandscapeSize grid points per axis of the landscape computed at the final embedding when no check
  *                          computed one (evidence and pictures only; the reference rule never uses it); 0 = off
  * @param trimSequences     calibrated mode, off by default: cut every sequence of the scan to the shortest length that

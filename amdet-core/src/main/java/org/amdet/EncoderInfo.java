@@ -1,6 +1,9 @@
 package org.amdet;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What was loaded: the family, the source and the dimensions that matter to a scan.
@@ -19,8 +22,15 @@ import java.nio.file.Path;
  * @param device          device the weights live on
  * @param precision       compute precision
  * @param tokenizerDigest SHA-256 of the tokenizer definition, to compare tokenizers of two models
+ * @param fileSha256      SHA-256 of every file the encoder was loaded from, by file name, computed from the bytes
+ *                        read while loading (so it proves what was loaded even if a file changes later); empty for
+ *                        encoders not loaded from files
  */
 public record EncoderInfo(String family, Path source, int hiddenSize, int contextLength, int layers, int heads,
                           int vocabSize, int pooledSize, boolean hasProjection, boolean causal, String storedDtype,
-                          String device, Precision precision, String tokenizerDigest) {
+                          String device, Precision precision, String tokenizerDigest,
+                          Map<String, String> fileSha256) {
+    public EncoderInfo {
+        fileSha256 = Collections.unmodifiableMap(new LinkedHashMap<>(fileSha256));
+    }
 }

@@ -1,5 +1,6 @@
 package org.amdet;
 
+import org.amdet.internal.Cancellation;
 import org.amdet.internal.torch.Torch;
 
 import java.nio.file.Files;
@@ -21,10 +22,31 @@ public final class Encoders {
      * and returns at once. Call it early — e.g. first thing in {@code main} — so the one to two seconds they take to
      * load overlap with the application's own start-up; {@link #load} and scans then find them ready, or wait for
      * them. Optional, idempotent and cheap; a loading failure is reported by the first call that needs the library.
+     * <p>
+     * ND4J starts only once LibTorch's natives are loaded, never at the same time: both bundle an OpenMP runtime
+     * ({@code libgomp.so.1}: LibTorch's, and ND4J's older one) and the first loaded is the one both then use. Started
+     * side by side, whichever won the race decided it — on a warm cache mostly ND4J's 2022 runtime under LibTorch
+     * 2.10, on a first run with an empty JavaCPP cache (where each extracts ~330 MB) either. In this order LibTorch
+     * always runs on its own runtime and ND4J on the newer, backward-compatible one.
      */
     public static void preload() {
+        preload(EncoderOptions.defaults());
+    }
+
+    /**
+     * {@link #preload()} with the process-wide settings of {@code options} (see {@link EncoderOptions}) applied when
+     * LibTorch loads.
+     */
+    public static void preload(EncoderOptions options) {
+        applyStartupSettings(options);
         Torch.initAsync();
-        org.amdet.landscape.Landscape.preload();
+        Torch.afterLoad(org.amdet.landscape.Landscape::preload);
+    }
+
+    private static void applyStartupSettings(EncoderOptions options) {
+        if (!Torch.initialised()) {
+            Torch.startupSettings(options.singleThreadedBlas(), options.unlimitedJavacppPhysicalBytes());
+        }
     }
 
     /** The encoder families on the class path, in service-loader order. */
@@ -34,7 +56,11 @@ public final class Encoders {
         return out;
     }
 
-    /** Loads the encoder at {@code source} (a model folder, or a LongCLIP {@code .pt} file) on the CPU in fp32. */
+    /**
+     * Loads the encoder at {@code source} (a model folder, or a LongCLIP {@code .pt} file) on the CPU in fp32 with the
+     * default process-wide settings ({@link EncoderOptions#defaults()}). Release amdet's threads with
+     * {@link Amdet#shutdown()} when the application is done with amdet.
+     */
     public static TextEncoder load(Path source) throws ModelLoadException {
         return load(source, EncoderOptions.defaults());
     }
@@ -43,8 +69,32 @@ public final class Encoders {
      * Loads the encoder at {@code source} with the given device and precision, auto-detecting its family.
      *
      * @throws UnsupportedModelException when no family recognises it (the message lists the supported ones)
+     * @throws LoadCancelledException     when the thread is interrupted before or while the model loads (however
+     *                                    the interrupt shows up in the reading code: a closed channel is never
+     *                                    reported as a bad model)
      */
     public static TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+        applyStartupSettings(options);
+        if (Thread.currentThread().isInterrupted()) {
+            throw Cancellation.loadCancelled(source, null);
+        }
+        TextEncoder loaded;
+        try {
+            loaded = loadUninterrupted(source, options);
+        } catch (ModelLoadException | RuntimeException e) {
+            if (!(e instanceof java.util.concurrent.CancellationException) && Cancellation.byInterrupt(e)) {
+                throw Cancellation.loadCancelled(source, e);
+            }
+            throw e;
+        }
+        if (Thread.currentThread().isInterrupted()) { // interrupted during native work, which does not see it
+            loaded.close();
+            throw Cancellation.loadCancelled(source, null);
+        }
+        return loaded;
+    }
+
+    private static TextEncoder loadUninterrupted(Path source, EncoderOptions options) throws ModelLoadException {
         Torch.initAsync(); // LibTorch loads while the family reads configs and tokenizers
         if (!Files.exists(source)) {
             throw new ModelLoadException(source, "no such file or folder: expected a model folder (config.json, "
@@ -75,6 +125,10 @@ public final class Encoders {
                     + families.stream().map(EncoderFamily::name).collect(Collectors.joining(", ")));
         }
         matches.sort(Comparator.comparingDouble(Match::score).reversed());
-        return matches.get(0).family().load(source, options);
+        TextEncoder encoder = matches.get(0).family().load(source, options);
+        if (options.threads() > 0) {
+            Torch.setThreads(options.threads());
+        }
+        return encoder;
     }
 }

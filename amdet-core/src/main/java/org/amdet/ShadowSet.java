@@ -176,7 +176,8 @@ public record ShadowSet(List<String> prompts, String source) {
                 throw new PromptFileException(file, "is not valid JSON: text after the array");
             }
         } catch (JsonProcessingException e) {
-            throw new PromptFileException(file, "is not valid JSON: " + e.getOriginalMessage());
+            throw new PromptFileException(file, "is not valid JSON " + org.amdet.internal.text.Untrusted.jsonError(e)
+                    + ": expected a JSON array of strings");
         }
     }
 

@@ -22,6 +22,7 @@ public interface TextEncoder extends AutoCloseable {
     /**
      * Runs the encoder on a batch of prompts.
      *
+     * @throws NonFiniteOutputException when an output holds NaN or infinite values (the weights overflow)
      * @throws InputLimitException when there are more than {@link InputLimits#ENCODE_PROMPTS} prompts, or more
      *                             outputs than one Java array holds, or a prompt is longer than
      *                             {@link InputLimits#PROMPT_CHARS}

@@ -24,7 +24,9 @@ class ReportWriteSafetyTest {
 
     private static List<Path> tempFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList();
+            // a temporary file of the old writer, or a hidden staging folder of the staged one
+            return s.filter(p -> p.getFileName().toString().endsWith(".tmp")
+                    || p.getFileName().toString().startsWith(".")).toList();
         }
     }
 
@@ -97,5 +99,20 @@ class ReportWriteSafetyTest {
             assertFalse(Files.isSymbolicLink(out.resolve(name)), name);
             assertTrue(Files.size(out.resolve(name)) > 0, name);
         }
+    }
+
+    /** A report written over an earlier one never leaves the earlier one's pictures; other files stay. */
+    @Test
+    void aReportOverAnEarlierOneReplacesAllItsFilesAndKeepsOthers(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        ScanReports.write(ReportFilesTest.report(true), out);
+        assertTrue(Files.exists(out.resolve("landscape.png")));
+        Files.writeString(out.resolve("notes.txt"), "mine");
+        ScanReports.write(ReportFilesTest.report(false), out);
+        assertFalse(Files.exists(out.resolve("landscape.png")), "the earlier report's landscape is gone");
+        assertFalse(Files.exists(out.resolve("hessian-spectrum.png")));
+        assertEquals("mine", Files.readString(out.resolve("notes.txt")));
+        assertEquals(ScanReports.toJson(ReportFilesTest.report(false)), Files.readString(out.resolve("report.json")));
+        assertEquals(List.of(), tempFiles(out));
     }
 }

@@ -107,6 +107,9 @@ public final class SafetensorsFile implements AutoCloseable {
             throw e;
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
+            if (org.amdet.internal.Cancellation.byInterrupt(e)) {
+                throw org.amdet.internal.Cancellation.loadCancelled(path, e); // the interrupt closed the channel
+            }
             throw new MalformedModelException(path, "cannot read safetensors header: " + e.getMessage(), e);
         }
     }
@@ -117,8 +120,8 @@ public final class SafetensorsFile implements AutoCloseable {
         try {
             root = JSON.readTree(header.stripTrailing());
         } catch (JsonProcessingException e) {
-            throw new MalformedModelException(path, "safetensors header is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new MalformedModelException(path, "safetensors header is not valid JSON "
+                    + org.amdet.internal.text.Untrusted.jsonError(e) + ": expected a JSON object of tensors");
         }
         if (root == null || !root.isObject()) {
             throw new MalformedModelException(path, "safetensors header must be a JSON object");
@@ -230,6 +233,18 @@ public final class SafetensorsFile implements AutoCloseable {
         return tensors;
     }
 
+    /**
+     * SHA-256 of the whole file, read through the same open channel its tensors are mapped from: the hash of the
+     * bytes the mappings hold, even when the file's name was pointed at another file since it was opened.
+     */
+    public String sha256() throws ModelLoadException {
+        try {
+            return org.amdet.internal.io.Sha256.of(channel);
+        } catch (IOException e) {
+            throw new ModelLoadException(path, "cannot read the file to hash it: " + e.getMessage(), e);
+        }
+    }
+
     /** The {@code __metadata__} strings. */
     public Map<String, String> metadata() {
         return metadata;
@@ -256,6 +271,9 @@ public final class SafetensorsFile implements AutoCloseable {
             return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.byteLength())
                     .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException ex) {
+            if (org.amdet.internal.Cancellation.byInterrupt(ex)) {
+                throw org.amdet.internal.Cancellation.loadCancelled(path, ex);
+            }
             throw new ModelLoadException(path, "cannot map tensor '" + e.name() + "': " + ex.getMessage(), ex);
         }
     }

@@ -3,6 +3,7 @@ package org.amdet.safetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.amdet.internal.io.OutputTarget;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,14 +11,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes safetensors files. The file appears atomically: data goes to a temporary file beside the target, which is
- * renamed into place only when complete, so a reader never sees half a file.
+ * Writes safetensors files. The file appears atomically: it is built aside, flushed to disk and renamed into place
+ * only when complete, so a reader never sees half a file.
  */
 public final class SafetensorsWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,8 +78,17 @@ public final class SafetensorsWriter {
         return this;
     }
 
-    /** Writes the file atomically. */
+    /**
+     * Writes the file atomically: built aside, flushed to disk and renamed into place (missing folders are created);
+     * an existing regular file or link at {@code target} is replaced, never written through; a folder, device, FIFO
+     * or socket there is refused. On failure nothing is left.
+     */
     public void write(Path target) throws IOException {
+        OutputTarget.file("output", target, List.of()).write(this::writeTo);
+    }
+
+    /** Writes the file to {@code file}, which must not exist (no staging: for a file inside a staged output). */
+    public void writeTo(Path file) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
@@ -103,22 +114,14 @@ public final class SafetensorsWriter {
         for (int i = json.length; i < padded; i++) {
             h[i] = ' ';
         }
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-                out.write(len.array());
-                out.write(h);
-                for (Blob b : tensors.values()) {
-                    out.write(b.data());
-                }
+        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+            out.write(len.array());
+            out.write(h);
+            for (Blob b : tensors.values()) {
+                out.write(b.data());
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
-
 }

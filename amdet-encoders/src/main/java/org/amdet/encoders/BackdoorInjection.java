@@ -10,6 +10,7 @@ import org.amdet.encoders.zoo.Trigger;
 import org.amdet.encoders.zoo.ZooInputException;
 import org.amdet.encoders.zoo.ZooListener;
 import org.amdet.encoders.zoo.ZooManifest;
+import org.amdet.internal.io.OutputTarget;
 import org.amdet.internal.torch.Torch;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -88,7 +89,7 @@ final class BackdoorInjection {
 
     BuildResult run(ZooListener listener) throws IOException, ModelLoadException {
         long t0 = System.nanoTime();
-        ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
+        OutputTarget target = ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
         Prompts prompts = prompts(cfg.prompts(), cfg.heldOut(), cfg.seed());
         List<Backdoor> bds = cfg.backdoors();
         int k = bds.size();
@@ -103,7 +104,6 @@ final class BackdoorInjection {
         }
         int[] counts = split(cfg.poisonBatch(), k);
         double[] losses = new double[cfg.steps()];
-        Path staging = null;
         try (TrainingSession ts = TrainingSession.open(cfg.base(), cfg.device(), cfg.learningRate(),
                 cfg.weightDecay()); PointerScope outer = new PointerScope()) {
             checkTriggers(ts.student, bds, pools);
@@ -144,16 +144,11 @@ final class BackdoorInjection {
             double change = ts.relativeWeightChange();
             double seconds = (System.nanoTime() - t0) / 1e9;
             ZooManifest manifest = manifest(attack, failures.isEmpty(), change, seconds, prompts);
-            staging = ModelFolders.stage(cfg.base(), cfg.out());
-            ts.writeWeights(cfg.base(), staging);
-            manifest.write(staging.resolve("zoo.json"));
-            ModelFolders.publish(staging, cfg.out());
-            staging = null;
+            ModelFolders.write(target, cfg.base(), staging -> {
+                ts.writeWeights(cfg.base(), staging);
+                manifest.write(staging.resolve("zoo.json"));
+            });
             return new BuildResult(cfg.out(), manifest, failures.isEmpty(), failures, warnings, losses);
-        } finally {
-            if (staging != null) {
-                ModelFolders.deleteTree(staging);
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import org.amdet.encoders.zoo.FinetuneConfig;
 import org.amdet.encoders.zoo.ParaphrasePairs;
 import org.amdet.encoders.zoo.ZooListener;
 import org.amdet.encoders.zoo.ZooManifest;
+import org.amdet.internal.io.OutputTarget;
 import org.amdet.internal.torch.Torch;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -41,12 +42,11 @@ final class BenignFinetune {
 
     BuildResult run(ZooListener listener) throws IOException, ModelLoadException {
         long t0 = System.nanoTime();
-        ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
+        OutputTarget target = ModelFolders.checkOut(cfg.base(), cfg.out(), cfg.force());
         List<ParaphrasePairs.Pair> heldPairs = ParaphrasePairs.generate(cfg.heldOut(),
                 BackdoorInjection.mix(cfg.seed(), 4));
         List<String> heldPrompts = BackdoorInjection.prompts(List.of(), cfg.heldOut(), cfg.seed()).heldOut();
         double[] losses = new double[cfg.steps()];
-        Path staging = null;
         try (TrainingSession ts = TrainingSession.open(cfg.base(), cfg.device(), cfg.learningRate(),
                 cfg.weightDecay())) {
             double[] before = heldOut(ts, ts.teacher, heldPairs);
@@ -100,16 +100,11 @@ final class BenignFinetune {
             f.put("made_by", "amdet finetune");
             f.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
             ZooManifest manifest = new ZooManifest("benign", null, List.of(), Map.of(), f);
-            staging = ModelFolders.stage(cfg.base(), cfg.out());
-            ts.writeWeights(cfg.base(), staging);
-            manifest.write(staging.resolve("zoo.json"));
-            ModelFolders.publish(staging, cfg.out());
-            staging = null;
+            ModelFolders.write(target, cfg.base(), staging -> {
+                ts.writeWeights(cfg.base(), staging);
+                manifest.write(staging.resolve("zoo.json"));
+            });
             return new BuildResult(cfg.out(), manifest, true, List.of(), List.of(), losses);
-        } finally {
-            if (staging != null) {
-                ModelFolders.deleteTree(staging);
-            }
         }
     }
 

@@ -38,24 +38,29 @@ public final class Checkpoint implements AutoCloseable {
 
     /** Opens the checkpoint of {@code folder}. */
     public static Checkpoint open(Path folder) throws ModelLoadException {
+        return open(folder, new LoadedFiles());
+    }
+
+    /** Opens the checkpoint of {@code folder}, recording each file (hashed through its channel) in {@code files}. */
+    static Checkpoint open(Path folder, LoadedFiles files) throws ModelLoadException {
         Path single = folder.resolve("model.safetensors");
         Path index = folder.resolve("model.safetensors.index.json");
         List<SafetensorsFile> opened = new ArrayList<>();
         Map<String, RawTensor> out = new LinkedHashMap<>();
         try {
             if (Files.isRegularFile(single)) {
-                SafetensorsFile f = SafetensorsFile.open(single);
+                SafetensorsFile f = openHashed(single, files);
                 opened.add(f);
                 for (TensorEntry e : f.tensors().values()) {
                     out.put(e.name(), new RawTensor(e.name(), e.dtype(), e.shape(), f.map(e), single));
                 }
             } else if (Files.isRegularFile(index)) {
-                Map<String, String> weightMap = readIndex(folder, index);
+                Map<String, String> weightMap = readIndex(folder, index, files);
                 Map<String, SafetensorsFile> shards = new LinkedHashMap<>();
                 for (Map.Entry<String, String> w : weightMap.entrySet()) {
                     SafetensorsFile f = shards.get(w.getValue());
                     if (f == null) {
-                        f = SafetensorsFile.open(folder.resolve(w.getValue()));
+                        f = openHashed(folder.resolve(w.getValue()), files);
                         opened.add(f);
                         shards.put(w.getValue(), f);
                     }
@@ -85,8 +90,16 @@ public final class Checkpoint implements AutoCloseable {
         return new Checkpoint(opened, out);
     }
 
-    static Map<String, String> readIndex(Path folder, Path index) throws ModelLoadException {
-        JsonNode root = HfConfig.readJson(index);
+    /** Opens {@code file}, to be hashed whole through the channel its tensors are mapped from. */
+    private static SafetensorsFile openHashed(Path file, LoadedFiles files) throws ModelLoadException {
+        Map<String, Object> before = LoadedFiles.identity(file);
+        SafetensorsFile f = SafetensorsFile.open(file);
+        files.addLater(file, before, f::sha256); // hashed once the loader has checked the model fits in memory
+        return f;
+    }
+
+    static Map<String, String> readIndex(Path folder, Path index, LoadedFiles files) throws ModelLoadException {
+        JsonNode root = HfConfig.readJson(index, files);
         JsonNode wm = root.get("weight_map");
         if (wm == null || !wm.isObject() || wm.isEmpty()) {
             throw new MalformedModelException(index, "expected a non-empty 'weight_map' object");

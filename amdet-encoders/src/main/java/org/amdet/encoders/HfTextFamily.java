@@ -25,12 +25,10 @@ abstract class HfTextFamily implements EncoderFamily {
         if (!Files.isDirectory(source) || !Files.isRegularFile(cfg)) {
             return Optional.empty();
         }
+        // an unknown model_type, or one that disagrees with the architectures, is an error naming config.json
+        // rather than "no family recognises it"
         JsonNode root = HfConfig.readJson(cfg);
-        try {
-            return accepts(HfConfig.familyOf(root, cfg)) ? Optional.of(1.0) : Optional.empty();
-        } catch (UnsupportedModelException e) {
-            return Optional.empty();
-        }
+        return accepts(HfConfig.familyOf(root, cfg)) ? Optional.of(1.0) : Optional.empty();
     }
 
     @Override
@@ -39,17 +37,25 @@ abstract class HfTextFamily implements EncoderFamily {
         if (!Files.isRegularFile(cfgFile)) {
             throw new ModelLoadException(source, "missing config.json (expected a Hugging Face model folder)");
         }
-        TextModelConfig cfg = HfConfig.read(cfgFile);
-        long padId = HfConfig.readJson(cfgFile).path("pad_token_id").asLong(-1);
-        try (Checkpoint ckpt = Checkpoint.open(source)) {
+        LoadedFiles files = new LoadedFiles();
+        JsonNode root = HfConfig.readJson(cfgFile, files);
+        TextModelConfig cfg = HfConfig.read(root, cfgFile);
+        if (!accepts(cfg.family())) {
+            throw new UnsupportedModelException(cfgFile, "describes a " + cfg.family() + " model, not a "
+                    + name() + " model (the file changed while the model was being recognised?)");
+        }
+        Map<String, Integer> stated = HfConfig.statedSizes(root, cfgFile);
+        long padId = root.path("pad_token_id").asLong(-1);
+        try (Checkpoint ckpt = Checkpoint.open(source, files)) {
             Map<String, RawTensor> canonical = canonicalise(ckpt.tensors());
-            TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg, canonical, ckpt.files().get(0));
+            TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg, canonical, ckpt.files().get(0),
+                    cfgFile, stated);
             if (resolved.family().equals("clip") && resolved.maxPositions() > 77) {
                 resolved = resolved.withFamily("longclip");
             }
-            TextTokenizer tok = TextTokenizer.load(source, resolved.family(), resolved.maxPositions(), padId);
+            TextTokenizer tok = TextTokenizer.load(source, resolved.family(), resolved.maxPositions(), padId, files);
             try {
-                return TransformerTextEncoder.create(resolved, canonical, tok, source, options);
+                return TransformerTextEncoder.create(resolved, canonical, tok, source, options, files);
             } catch (ModelLoadException | RuntimeException e) {
                 tok.close();
                 throw e;

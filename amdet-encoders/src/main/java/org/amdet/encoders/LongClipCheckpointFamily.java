@@ -68,6 +68,8 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
         Path file = checkpointFile(source).orElseThrow(() -> new UnsupportedModelException(source,
                 "expected a LongCLIP .pt checkpoint"));
         Path folder = file.toAbsolutePath().getParent();
+        LoadedFiles files = new LoadedFiles();
+        files.hashLater(file); // hashed before the weights are copied, checked unchanged after
         Map<String, RawTensor> raw = TorchPickleReader.read(file);
         Map<String, RawTensor> t = toHfLayout(raw, file);
         RawTensor tok = t.get("embeddings.token_embedding.weight");
@@ -75,9 +77,12 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
         Path cfgFile = folder.resolve("config.json");
         TextModelConfig cfg;
         long padId = -1;
+        Map<String, Integer> stated = Map.of();
         if (Files.isRegularFile(cfgFile)) {
-            cfg = HfConfig.read(cfgFile);
-            padId = HfConfig.readJson(cfgFile).path("pad_token_id").asLong(-1);
+            com.fasterxml.jackson.databind.JsonNode root = HfConfig.readJson(cfgFile, files);
+            cfg = HfConfig.read(root, cfgFile);
+            stated = HfConfig.statedSizes(root, cfgFile);
+            padId = root.path("pad_token_id").asLong(-1);
         } else {
             if (width % 64 != 0) {
                 throw new MalformedModelException(file, "width " + width + " is not a multiple of 64 and no "
@@ -89,33 +94,25 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
                     (int) tok.shape()[0], Activation.QUICK_GELU, 1e-5, true, TextModelConfig.Pooling.FIRST_EOS,
                     -1, 0);
         }
-        TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg.withFamily("longclip"), t, file);
-        TextTokenizer tokenizer = TextTokenizer.load(folder, "longclip", resolved.maxPositions(), padId);
+        TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg.withFamily("longclip"), t, file,
+                Files.isRegularFile(cfgFile) ? cfgFile : null, stated);
+        TextTokenizer tokenizer = TextTokenizer.load(folder, "longclip", resolved.maxPositions(), padId, files);
         if (resolved.eosTokenId() < 0 || !Files.isRegularFile(cfgFile)) {
-            long eos = eosId(folder);
+            long eos = tokenizer.endOfTextId();
+            if (eos < 0) {
+                tokenizer.close();
+                throw new MalformedModelException(tokenizer.file(), "no <|endoftext|> token to pool at");
+            }
             resolved = new TextModelConfig(resolved.family(), resolved.hiddenSize(), resolved.intermediateSize(),
                     resolved.layers(), resolved.heads(), resolved.maxPositions(), resolved.vocabSize(),
                     resolved.activation(), resolved.layerNormEps(), true, TextModelConfig.Pooling.FIRST_EOS, eos,
                     resolved.projectionDim());
         }
         try {
-            return TransformerTextEncoder.create(resolved, t, tokenizer, file, options);
+            return TransformerTextEncoder.create(resolved, t, tokenizer, file, options, files);
         } catch (ModelLoadException | RuntimeException e) {
             tokenizer.close();
             throw e;
-        }
-    }
-
-    private static long eosId(Path folder) throws ModelLoadException {
-        Path tj = folder.resolve("tokenizer.json");
-        try {
-            long id = TextTokenizer.idOf(HfConfig.JSON.readTree(tj.toFile()), "<|endoftext|>");
-            if (id < 0) {
-                throw new MalformedModelException(tj, "no <|endoftext|> token to pool at");
-            }
-            return id;
-        } catch (IOException e) {
-            throw new ModelLoadException(tj, "cannot read tokenizer.json: " + e.getMessage(), e);
         }
     }
 

@@ -1,21 +1,22 @@
 package org.amdet.encoders;
 
 import org.amdet.encoders.zoo.ZooInputException;
+import org.amdet.internal.io.OutputException;
+import org.amdet.internal.io.OutputTarget;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Output folders of the zoo builder. A model folder is assembled in a hidden staging folder beside its target and
- * renamed into place when complete, so a reader never sees half a model. An existing non-empty target is replaced
+ * renamed into place when complete ({@link OutputTarget}), so a reader never sees half a model, and an interrupted
+ * build leaves nothing. An existing non-empty target is replaced
  * only when asked ({@code force}) and only when it looks like a model folder (holds {@code config.json} or
  * {@code zoo.json}), so a mistyped {@code --out} never deletes unrelated files.
  */
@@ -27,8 +28,11 @@ final class ModelFolders {
     private ModelFolders() {
     }
 
-    /** Checks, before any work, that {@code out} can receive a model built from {@code base}. */
-    static void checkOut(Path base, Path out, boolean force) throws IOException {
+    /**
+     * Checks, before any work, that {@code out} can receive a model built from {@code base}; {@code inputs} are the
+     * other files the command reads (prompt files, target vectors), which the output may not replace.
+     */
+    static OutputTarget checkOut(Path base, Path out, boolean force, Path... inputs) throws IOException {
         Path b = base.toRealPath();
         Path o = out.toAbsolutePath().normalize();
         Path oReal = Files.exists(o) ? o.toRealPath() : o;
@@ -51,71 +55,37 @@ final class ModelFolders {
                 }
             }
         }
-        Path parent = o.getParent();
-        if (parent == null) {
-            throw new ZooInputException("output folder " + out + " has no parent folder");
+        List<Path> in = new ArrayList<>(Arrays.asList(inputs));
+        in.add(base);
+        long size = 0;
+        try (Stream<Path> s = Files.list(base)) {
+            for (Path f : s.filter(f -> Files.isRegularFile(f) && (f.toString().endsWith(".safetensors")
+                    || COPIED.contains(f.getFileName().toString()))).toList()) {
+                size += Files.size(f);
+            }
         }
-        Files.createDirectories(parent);
-        if (!Files.isWritable(parent)) {
-            throw new ZooInputException("cannot write into " + parent + " (parent of " + out + ")");
+        try {
+            // the new model is as large as the base (same tensors, same dtypes)
+            return OutputTarget.wholeFolder("output folder", out, in).needing(size);
+        } catch (OutputException e) {
+            throw new ZooInputException(e.getMessage());
         }
     }
 
-    /** A fresh hidden staging folder beside {@code out}, with the base's non-weight files copied into it. */
-    static Path stage(Path base, Path out) throws IOException {
-        Path o = out.toAbsolutePath().normalize();
-        Path staging = Files.createTempDirectory(o.getParent(), "." + o.getFileName() + ".partial-");
-        for (String name : COPIED) {
-            Path src = base.resolve(name);
-            if (Files.isRegularFile(src)) {
-                Files.copy(src, staging.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        return staging;
-    }
-
-    /** Moves the complete {@code staging} folder to {@code out}, replacing an empty or (checked) old folder. */
-    static void publish(Path staging, Path out) throws IOException {
-        Path o = out.toAbsolutePath().normalize();
-        Path old = null;
-        if (Files.exists(o, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isSymbolicLink(o) || !isEmpty(o)) {
-                old = o.resolveSibling("." + o.getFileName() + ".old-" + System.nanoTime());
-                Files.move(o, old, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.delete(o);
-            }
-        }
-        Files.move(staging, o, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    /** Deletes a folder tree without following links (a link is removed, never what it points to). */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (Files.isSymbolicLink(root) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(root);
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.delete(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
+    /**
+     * Writes the model folder {@code target} whole: a hidden staging folder beside it receives the base's non-weight
+     * files and what {@code writer} adds, and replaces the old folder (if any) when complete; on failure or a signal
+     * nothing is left.
+     */
+    static void write(OutputTarget target, Path base, OutputTarget.Writer writer) throws IOException {
+        target.write(staging -> {
+            for (String name : COPIED) {
+                Path src = base.resolve(name);
+                if (Files.isRegularFile(src)) {
+                    Files.copy(src, staging.resolve(name));
                 }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
             }
+            writer.write(staging);
         });
     }
 

@@ -9,9 +9,6 @@ import org.amdet.TokenizerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,16 +30,18 @@ public final class TextTokenizer implements AutoCloseable {
     private final long padId;
     private final boolean canonicalise;
     private final String digest;
+    private final long endOfTextId;
     private final TokenTexts texts;
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer, Path file, int contextLength, long padId,
-                          boolean canonicalise, String digest, TokenTexts texts) {
+                          boolean canonicalise, String digest, long endOfTextId, TokenTexts texts) {
         this.tokenizer = tokenizer;
         this.file = file;
         this.contextLength = contextLength;
         this.padId = padId;
         this.canonicalise = canonicalise;
         this.digest = digest;
+        this.endOfTextId = endOfTextId;
         this.texts = texts;
     }
 
@@ -54,6 +53,15 @@ public final class TextTokenizer implements AutoCloseable {
      * @param configPadId   {@code pad_token_id} of config.json, used when tokenizer_config.json names no pad token
      */
     public static TextTokenizer load(Path folder, String family, int contextLength, long configPadId)
+            throws ModelLoadException {
+        return load(folder, family, contextLength, configPadId, new LoadedFiles());
+    }
+
+    /**
+     * As {@link #load(Path, String, int, long)}, recording the files read in {@code files}: tokenizer.json is read
+     * once, hashed, and those very bytes are parsed and handed to the tokenizer library.
+     */
+    static TextTokenizer load(Path folder, String family, int contextLength, long configPadId, LoadedFiles files)
             throws ModelLoadException {
         Path tj = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(tj)) {
@@ -74,16 +82,21 @@ public final class TextTokenizer implements AutoCloseable {
         }
         byte[] bytes;
         JsonNode json;
+        long cap = InputLimits.TOKENIZER_JSON_BYTES.max();
         try {
-            long size = Files.size(tj);
-            if (size > InputLimits.TOKENIZER_JSON_BYTES.max()) {
-                throw new TokenizerException(tj, InputLimits.message(InputLimits.TOKENIZER_JSON_BYTES,
-                        "tokenizer.json", size));
-            }
-            bytes = Files.readAllBytes(tj);
-            json = HfConfig.JSON.readTree(bytes);
+            bytes = files.read(tj, cap);
         } catch (IOException e) {
             throw new TokenizerException(tj, "cannot read tokenizer.json: " + e.getMessage(), e);
+        }
+        if (bytes.length > cap) {
+            throw new TokenizerException(tj, InputLimits.exceeded(InputLimits.TOKENIZER_JSON_BYTES, "tokenizer.json"));
+        }
+        try {
+            json = HfConfig.JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new TokenizerException(tj, (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? "invalid JSON " + org.amdet.internal.text.Untrusted.jsonError(j) : "cannot parse")
+                    + ": expected a Hugging Face tokenizer.json object", e);
         }
         if (json == null || !json.isObject() || !json.path("model").isObject()) {
             throw new TokenizerException(tj, "tokenizer.json must be an object with a 'model' section");
@@ -93,7 +106,7 @@ public final class TextTokenizer implements AutoCloseable {
         JsonNode tcfg = null;
         Path tc = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(tc)) {
-            tcfg = HfConfig.readJson(tc);
+            tcfg = HfConfig.readJson(tc, files);
         } else if (Checkpoint.notARegularFile(tc) != null) {
             throw new TokenizerException(tc, Checkpoint.notARegularFile(tc));
         }
@@ -119,11 +132,13 @@ public final class TextTokenizer implements AutoCloseable {
         }
         HuggingFaceTokenizer tok;
         try {
-            // the library parses the checked copy, never the file: what it reads is exactly what was checked
-            tok = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(
-                    HfConfig.JSON.writeValueAsBytes(checked)), Map.of("addSpecialTokens", "true", "padding", "false",
-                    "truncation", "false"));
-        } catch (IOException | RuntimeException e) {
+            // the library parses the checked copy of the bytes hashed above, never the file: what it reads is
+            // exactly what was checked
+            byte[] checkedBytes = HfConfig.JSON.writeValueAsBytes(checked);
+            tok = DjlStartup.firstLoad(() -> HuggingFaceTokenizer.newInstance(
+                    new java.io.ByteArrayInputStream(checkedBytes),
+                    Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false")));
+        } catch (Exception e) {
             throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
                     + e.getMessage(), e);
         }
@@ -136,8 +151,8 @@ public final class TextTokenizer implements AutoCloseable {
                         + e.getCause().getMessage() + " (on '" + PROBES.get(i) + "')", e.getCause());
             }
         }
-        return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"), sha256(bytes),
-                new TokenTexts(checked));
+        return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"),
+                org.amdet.internal.io.Sha256.of(bytes), idOf(json, "<|endoftext|>"), new TokenTexts(checked));
     }
 
     /** Text every tokenizer must encode: a tokenizer that cannot (e.g. no unknown token) is refused at load. */
@@ -313,6 +328,11 @@ public final class TextTokenizer implements AutoCloseable {
         return padId;
     }
 
+    /** The id of {@code <|endoftext|>} in the loaded tokenizer.json, or −1. */
+    long endOfTextId() {
+        return endOfTextId;
+    }
+
     /** SHA-256 of tokenizer.json. */
     public String digest() {
         return digest;
@@ -325,13 +345,5 @@ public final class TextTokenizer implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
 final class TransformerTextEncoder implements TorchTextEncoder {
     private static final Pattern LAYER = Pattern.compile("^encoder\\.layers\\.(\\d+)\\.");
     private static final int ENCODE_CHUNK = 64;
+    /** Fewest rows of a position table: start token, one text token, end token. */
+    static final int MIN_POSITIONS = 3;
 
     private final TextModelConfig config;
     private final TextTokenizer tokenizer;
@@ -111,25 +113,42 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         return expected;
     }
 
-    /** Dimensions read off the tensors; config values are checked against them. */
-    static TextModelConfig resolveDims(TextModelConfig cfg, Map<String, RawTensor> t, Path file)
-            throws MalformedModelException {
+    /**
+     * Dimensions read off the tensors, each checked against config.json: hidden size, head count and layer count
+     * always (with the {@code transformers} defaults when config.json leaves them out), vocabulary, MLP width,
+     * positions and projection width whenever config.json states them — a disagreement is an error naming the key,
+     * its value and the tensor's shape, never silently overridden. Zero-sized tables and tensors of the other family
+     * (a SigLIP {@code head} under a CLIP config, a CLIP {@code text_projection} under a SigLIP config) are refused.
+     *
+     * @param file    the checkpoint (for messages about tensors)
+     * @param cfgFile the config.json the sizes come from, or null when they are defaults (a LongCLIP .pt alone)
+     * @param stated  the sizes config.json states explicitly, by key ({@link HfConfig#statedSizes})
+     */
+    static TextModelConfig resolveDims(TextModelConfig cfg, Map<String, RawTensor> t, Path file, Path cfgFile,
+                                       Map<String, Integer> stated) throws MalformedModelException {
+        Path cf = cfgFile == null ? file : cfgFile;
         RawTensor tok = require(t, "embeddings.token_embedding.weight", file);
         RawTensor pos = require(t, "embeddings.position_embedding.weight", file);
         if (tok.shape().length != 2 || pos.shape().length != 2) {
             throw new MalformedModelException(file, "embedding tables must be 2-D, found token "
                     + Arrays.toString(tok.shape()) + " and position " + Arrays.toString(pos.shape()));
         }
+        nonEmpty(tok, "[vocab_size, hidden_size] with both > 0");
+        nonEmpty(pos, "[max_position_embeddings, hidden_size] with both > 0");
         int vocab = (int) tok.shape()[0];
         int hidden = (int) tok.shape()[1];
         int positions = (int) pos.shape()[0];
+        if (positions < MIN_POSITIONS) {
+            throw new MalformedModelException(pos.file(), "tensor '" + pos.name() + "' has shape "
+                    + Arrays.toString(pos.shape()) + ": " + positions + " position(s), expected at least "
+                    + MIN_POSITIONS + " (a start token, one text token and an end token)");
+        }
         if (hidden != cfg.hiddenSize()) {
-            throw new MalformedModelException(file, "token embedding width " + hidden + " does not match "
-                    + "hidden_size " + cfg.hiddenSize() + " of config.json");
+            throw disagrees(cf, "hidden_size", cfg.hiddenSize(), tok, "its width");
         }
         if (hidden % cfg.heads() != 0) {
-            throw new MalformedModelException(file, "hidden size " + hidden + " is not divisible by "
-                    + cfg.heads() + " heads");
+            throw new MalformedModelException(cf, "num_attention_heads " + cfg.heads() + " does not divide the "
+                    + "width " + hidden + " of tensor '" + tok.name() + "' " + Arrays.toString(tok.shape()));
         }
         TreeSet<Integer> idx = new TreeSet<>();
         for (String k : t.keySet()) {
@@ -144,18 +163,64 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                     + ": found " + idx);
         }
         if (nLayers != cfg.layers()) {
-            throw new MalformedModelException(file, "checkpoint holds " + nLayers + " layers but config.json says "
-                    + "num_hidden_layers " + cfg.layers());
+            throw new MalformedModelException(cf, "num_hidden_layers " + cfg.layers() + " disagrees with the "
+                    + "checkpoint " + file + ", which holds " + nLayers + " layers");
         }
         int inter = cfg.intermediateSize();
         RawTensor fc1 = t.get("encoder.layers.0.mlp.fc1.weight");
         if (fc1 != null && fc1.shape().length == 2) {
+            nonEmpty(fc1, "[intermediate_size, hidden_size] with both > 0");
             inter = (int) fc1.shape()[0];
+            checkStated(stated, cf, "intermediate_size", inter, fc1, "its rows");
         }
-        RawTensor proj = t.containsKey("text_projection.weight") ? t.get("text_projection.weight")
-                : t.get("head.weight");
-        int projection = proj == null ? 0 : (int) proj.shape()[0];
+        checkStated(stated, cf, "vocab_size", vocab, tok, "its rows");
+        checkStated(stated, cf, "max_position_embeddings", positions, pos, "its rows");
+        boolean siglip = cfg.family().equals("siglip");
+        RawTensor clipProj = t.get("text_projection.weight");
+        RawTensor head = t.get("head.weight");
+        if (siglip && clipProj != null) {
+            throw new MalformedModelException(cf, "names a SigLIP model but checkpoint " + clipProj.file()
+                    + " holds '" + clipProj.name() + "', a CLIP tensor: config.json and the weights disagree");
+        }
+        if (!siglip && (head != null || t.containsKey("head.bias"))) {
+            RawTensor h = head != null ? head : t.get("head.bias");
+            throw new MalformedModelException(cf, "names a " + cfg.family() + " model but checkpoint " + h.file()
+                    + " holds '" + h.name() + "', a SigLIP tensor: config.json and the weights disagree");
+        }
+        RawTensor proj = siglip ? head : clipProj;
+        int projection = 0;
+        if (proj != null) {
+            String key = siglip ? "projection_size" : "projection_dim";
+            nonEmpty(proj, "[" + key + ", hidden_size] with both > 0"
+                    + (stated.containsKey(key) ? " (" + key + " " + stated.get(key) + " in " + cf + ")" : ""));
+            projection = (int) proj.shape()[0];
+            checkStated(stated, cf, key, projection, proj, "its rows");
+        }
         return cfg.withDims(hidden, inter, nLayers, positions, vocab, projection);
+    }
+
+    /** Refuses a tensor with a zero-sized dimension (an empty table or projection). */
+    private static void nonEmpty(RawTensor r, String expected) throws MalformedModelException {
+        for (long d : r.shape()) {
+            if (d == 0) {
+                throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' has shape "
+                        + Arrays.toString(r.shape()) + ", a zero-sized dimension; expected " + expected);
+            }
+        }
+    }
+
+    private static void checkStated(Map<String, Integer> stated, Path cfgFile, String key, int actual, RawTensor r,
+                                    String what) throws MalformedModelException {
+        Integer v = stated.get(key);
+        if (v != null && v != actual) {
+            throw disagrees(cfgFile, key, v, r, what);
+        }
+    }
+
+    private static MalformedModelException disagrees(Path cfgFile, String key, int value, RawTensor r, String what) {
+        return new MalformedModelException(cfgFile, key + " " + value + " disagrees with tensor '" + r.name()
+                + "' of shape " + Arrays.toString(r.shape()) + " in " + r.file() + " (" + what + "): config.json "
+                + "and the weights must describe the same model");
     }
 
     /**
@@ -164,10 +229,12 @@ final class TransformerTextEncoder implements TorchTextEncoder {
      * rejects non-finite values, and copies the weights to the device in the compute dtype.
      */
     static TransformerTextEncoder create(TextModelConfig cfg, Map<String, RawTensor> t, TextTokenizer tokenizer,
-                                         Path source, EncoderOptions options) throws ModelLoadException {
+                                         Path source, EncoderOptions options, LoadedFiles files)
+            throws ModelLoadException {
         Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
                 !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
         requireMemory(expected, t, source, options);
+        files.hashPending(); // the whole checkpoint is read only once it is known to fit
         Torch.init();
         Device device = Torch.device(options.device());
         ScalarType dtype = Torch.scalarType(options.precision());
@@ -178,6 +245,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
                 try (PointerScope scope = new PointerScope()) {
                     RawTensor r = require(t, e.getKey(), source);
+                    nonEmpty(r, Arrays.toString(e.getValue()) + " with no zero-sized dimension");
                     if (!Arrays.equals(r.shape(), e.getValue())) {
                         throw new MalformedModelException(r.file(), "tensor '" + r.name() + "' has shape "
                                 + Arrays.toString(r.shape()) + ", expected " + Arrays.toString(e.getValue()));
@@ -194,11 +262,15 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                                 + " NaN or infinite value(s): the weights are corrupt");
                     }
                     Tensor dst = src.to(device, dtype, false, true, null);
-                    if (dtype != ScalarType.Float && Torch.item(torch.isfinite(dst).all()) == 0) {
+                    if (Torch.item(torch.isfinite(dst).all()) == 0) {
+                        // finite in the file's dtype (e.g. F64 1e300) but infinite in the compute dtype
                         throw new org.amdet.UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
-                                + "values beyond the range of " + options.precision().label() + " (largest magnitude "
-                                + Torch.item(src.abs().max()) + "): they would become infinite; load the model in "
-                                + "fp32" + (options.precision() == org.amdet.Precision.FP16 ? " or bf16" : ""));
+                                + "values beyond the range of " + options.precision().label() + " (stored as "
+                                + r.dtype() + ", largest magnitude " + Torch.item(src.abs().max())
+                                + "): they would become infinite"
+                                + (options.precision() == org.amdet.Precision.FP32 ? ""
+                                : "; load the model in fp32" + (options.precision() == org.amdet.Precision.FP16
+                                ? " or bf16" : "")));
                     }
                     if (e.getKey().equals("embeddings.token_embedding.weight") && r.shape()[0] > 1
                             && Torch.item(dst.sub(dst.narrow(0, 0, 1)).abs().max()) == 0) {
@@ -211,6 +283,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                     weights.put(e.getKey(), dst);
                 }
             }
+            files.verifyUnchanged(); // the weights are copies now: what was hashed is what was loaded
         } catch (ModelLoadException | RuntimeException e) {
             weights.values().forEach(Tensor::releaseReference);
             if (e instanceof RuntimeException re && !(e instanceof IllegalArgumentException)) {
@@ -220,7 +293,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         }
         EncoderInfo info = new EncoderInfo(cfg.family(), source, d, cfg.maxPositions(), cfg.layers(), cfg.heads(),
                 cfg.vocabSize(), cfg.projectionDim() > 0 ? cfg.projectionDim() : d, cfg.projectionDim() > 0,
-                cfg.causal(), stored, options.device(), options.precision(), tokenizer.digest());
+                cfg.causal(), stored, options.device(), options.precision(), tokenizer.digest(), files.digests());
         return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
     }
 
@@ -255,7 +328,7 @@ final class TransformerTextEncoder implements TorchTextEncoder {
         EncoderInfo info = new EncoderInfo(cfg.family() + " (random weights)", Path.of("synthetic"), d,
                 cfg.maxPositions(), cfg.layers(), cfg.heads(), cfg.vocabSize(), cfg.projectionDim() > 0
                 ? cfg.projectionDim() : d, cfg.projectionDim() > 0, cfg.causal(), "F32", options.device(),
-                options.precision(), tokenizer.digest());
+                options.precision(), tokenizer.digest(), Map.of());
         return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
     }
 
@@ -447,12 +520,23 @@ final class TransformerTextEncoder implements TorchTextEncoder {
                 Tensor e = embed(idt);
                 Tensor lh = transform(e);
                 Tensor po = pool(lh, idt);
+                requireFinite(e, "embeddings", start, chunk.size());
+                requireFinite(lh, "last_hidden_state", start, chunk.size());
+                requireFinite(po, "pooled", start, chunk.size());
                 System.arraycopy(Torch.toFloats(e), 0, emb, start * len * d, chunk.size() * len * d);
                 System.arraycopy(Torch.toFloats(lh), 0, last, start * len * d, chunk.size() * len * d);
                 System.arraycopy(Torch.toFloats(po), 0, pooled, start * p, chunk.size() * p);
             }
         }
         return new Encoding(ids, emb, last, pooled, n, len, d, p);
+    }
+
+    private void requireFinite(Tensor t, String output, int start, int rows) {
+        if (Torch.item(torch.isfinite(t).all()) == 0) {
+            throw new org.amdet.NonFiniteOutputException(info.source(), "the model's " + output + " holds NaN or "
+                    + "infinite values for prompts " + start + ".." + (start + rows - 1) + ": its weights overflow "
+                    + info.precision().label() + " in the forward pass; the model is broken or hostile");
+        }
     }
 
     /**

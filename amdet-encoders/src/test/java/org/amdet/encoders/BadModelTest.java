@@ -157,16 +157,17 @@ class BadModelTest {
     void hiddenSizeDisagreeingWithTensors() throws IOException {
         Path m = copyClipTiny();
         setConfig(m, "hidden_size", "32");
-        rejects(MalformedModelException.class, m, m.resolve("model.safetensors"),
-                "token embedding width 64 does not match hidden_size 32 of config.json");
+        rejects(MalformedModelException.class, m, m.resolve("config.json"), "hidden_size 32 disagrees with tensor "
+                + "'text_model.embeddings.token_embedding.weight' of shape [1119, 64] in "
+                + m.resolve("model.safetensors"));
     }
 
     @Test
     void layerCountDisagreeingWithTensors() throws IOException {
         Path m = copyClipTiny();
         setConfig(m, "num_hidden_layers", "3");
-        rejects(MalformedModelException.class, m, m.resolve("model.safetensors"),
-                "checkpoint holds 2 layers but config.json says num_hidden_layers 3");
+        rejects(MalformedModelException.class, m, m.resolve("config.json"), "num_hidden_layers 3 disagrees with the "
+                + "checkpoint " + m.resolve("model.safetensors") + ", which holds 2 layers");
     }
 
     @Test

@@ -177,8 +177,8 @@ class CliTest {
     }
 
     /**
-     * A scan whose thread is interrupted (here at its first progress line) stops, exits 130 and leaves the output
-     * folder without report.json or any temporary file.
+     * A scan whose thread is interrupted (here at its first progress line) stops, exits 130 and leaves nothing: no
+     * output folder, no report.json, no temporary or staging folder.
      */
     @Test
     void interruptedScanExitsCancelledAndWritesNothing(@TempDir Path tmp) throws Exception {
@@ -211,8 +211,8 @@ class CliTest {
         assertEquals(130, r.code(), r.err());
         assertTrue(r.err().contains("scan cancelled") && r.err().contains("interrupted at step")
                 && r.err().contains("no report written"), r.err());
-        try (var files = Files.list(out)) {
-            assertEquals(List.of(), files.toList(), "nothing written, not even a temporary file");
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(), files.toList(), "nothing written, not even the folder or a staging folder");
         }
     }
 

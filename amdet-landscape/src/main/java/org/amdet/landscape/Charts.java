@@ -29,18 +29,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The pictures a user looks at to trust a verdict, rendered headless with JFreeChart as PNG bytes: the loss landscape
- * (heat map with contour lines and a colour bar), the Hessian eigenvalue histogram and the loss trajectory.
+ * The pictures a user looks at to trust a verdict, rendered off-screen with JFreeChart as PNG bytes: the loss
+ * landscape (heat map with contour lines and a colour bar), the Hessian eigenvalue histogram and the loss trajectory.
+ * No window is opened and {@code java.awt.headless} is left as the application set it (Java picks headless itself when
+ * there is no display; the {@code amdet} launcher sets {@code -Djava.awt.headless=true}).
  */
 public final class Charts {
     /** Width and height of every picture in pixels. */
     public static final int WIDTH = 900;
     public static final int HEIGHT = 700;
     private static final Font CAPTION = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
 
     private Charts() {
     }

@@ -14,9 +14,9 @@ import java.util.Objects;
 public record Landscape(double[] axis, double[][] surface, HessianSpectrum spectrum) {
 
     /**
-     * Starts ND4J, which computes the Hessian spectra, on its own thread and returns at once, so that the first
-     * landscape does not wait for its native libraries (a quarter of a second on the development machine). Optional:
-     * without it the first landscape starts ND4J itself.
+     * Starts ND4J, which computes the Hessian spectra, on its own thread ({@code amdet-nd4j}, a daemon) and returns
+     * at once, so that the first landscape does not wait for its native libraries (a quarter of a second on the
+     * development machine). Optional: without it the first landscape starts ND4J itself.
      */
     public static void preload() {
         Nd4jSupport.preload();
@@ -29,6 +29,17 @@ public record Landscape(double[] axis, double[][] surface, HessianSpectrum spect
      */
     public static void awaitPreload() {
         Nd4jSupport.awaitPreload();
+    }
+
+    /**
+     * Ends the thread ND4J runs on ({@code amdet-nd4j}) after the work queued on it, and waits up to {@code millis}
+     * for it. The next landscape starts it again. Without this call the thread (a daemon) ends by itself two seconds
+     * after its last landscape.
+     *
+     * @return whether the thread has ended (or none was running)
+     */
+    public static boolean shutdown(long millis) throws InterruptedException {
+        return Nd4jSupport.shutdown(millis);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
  */
 public final class Parallel {
     private static volatile ExecutorService shared;
+    private static volatile Thread thread; // the last thread the worker executor started
 
     private Parallel() {
     }
@@ -31,24 +32,65 @@ public final class Parallel {
     }
 
     private static ExecutorService worker() {
-        if (shared == null) {
+        ExecutorService w = shared;
+        if (w == null || w.isShutdown()) {
             synchronized (Parallel.class) {
-                if (shared == null) {
-                    shared = Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "amdet-torch-worker");
-                        t.setDaemon(true);
-                        return t;
-                    });
+                w = shared;
+                if (w == null || w.isShutdown()) {
+                    // one daemon thread, ended after IDLE_SECONDS without work (started again by the next pass)
+                    java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+                            IDLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS,
+                            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                                Thread t = new Thread(r, THREAD_NAME);
+                                t.setDaemon(true);
+                                thread = t;
+                                return t;
+                            });
+                    e.allowCoreThreadTimeOut(true);
+                    shared = w = e;
                 }
             }
         }
-        return shared;
+        return w;
+    }
+
+    /** Name of the worker thread. */
+    public static final String THREAD_NAME = "amdet-torch-worker";
+    private static final long IDLE_SECONDS = 2;
+
+    /**
+     * Ends the worker thread after the passes queued on it and waits up to {@code millis} for it to end; the next
+     * side-by-side pass starts a new one.
+     *
+     * @return whether the worker has ended (or none was running)
+     */
+    public static boolean shutdown(long millis) throws InterruptedException {
+        ExecutorService w;
+        synchronized (Parallel.class) {
+            w = shared;
+            shared = null;
+        }
+        if (w == null) {
+            return true;
+        }
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        w.shutdown();
+        if (!w.awaitTermination(millis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        // the executor reports termination from its thread just before that thread ends
+        Thread t = thread;
+        if (t != null) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000L));
+            return !t.isAlive();
+        }
+        return true;
     }
 
     /**
      * The results of {@code a} (on the worker when {@code concurrent}, else on the caller first) and {@code b} (on the
-     * caller), both kept in the caller's scope. The worker is one daemon thread shared by the process; concurrent
-     * scans queue on it and stay correct.
+     * caller), both kept in the caller's scope. The worker is one daemon thread shared by the process (ended when idle);
+     * concurrent scans queue on it and stay correct.
      */
     public static Tensor[] both(boolean concurrent, Supplier<Tensor> a, Supplier<Tensor> b) {
         if (!concurrent) {
@@ -56,14 +98,20 @@ public final class Parallel {
         }
         boolean grad = GradMode.is_enabled();
         PointerScope outer = PointerScope.getInnerScope();
-        Future<Tensor> fa = worker().submit(() -> {
+        java.util.concurrent.Callable<Tensor> task = () -> {
             GradMode.set_enabled(grad);
             try (PointerScope inner = new PointerScope()) {
                 Tensor r = a.get();
                 r.retainReference();
                 return r;
             }
-        });
+        };
+        Future<Tensor> fa;
+        try {
+            fa = worker().submit(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            fa = worker().submit(task); // shut down between worker() and submit: the next worker() starts a new one
+        }
         Tensor rb = null;
         RuntimeException failure = null;
         try {

@@ -124,6 +124,7 @@ public final class ScanEngine {
         ReferenceThresholds th = cfg.thresholds();
         List<String> warnings = new ArrayList<>();
         Landscape.awaitPreload(); // ND4J's start-up must not overlap LibTorch work (see Landscape.awaitPreload)
+        Torch.reassertBlasThreads(); // a start-up concurrent with LibTorch's may have put back an older count
         try (PointerScope scanScope = new PointerScope()) {
             clock.start(ScanPhase.ENCODE_SHADOW);
             listener.phase(ScanPhase.ENCODE_SHADOW);
@@ -306,6 +307,7 @@ public final class ScanEngine {
     private void rank(Tensor target, java.util.function.BiFunction<Integer, Integer, Tensor> features, int[] index,
                       double[] scores) {
         for (int s = 0; s < scores.length; s += cfg.forwardBatch()) {
+            cancelIfInterrupted("the explanation");
             int rows = Math.min(cfg.forwardBatch(), scores.length - s);
             try (PointerScope chunk = new PointerScope()) {
                 Tensor f = features.apply(s, rows).to(ScalarType.Float);
@@ -364,6 +366,16 @@ public final class ScanEngine {
         if (stats.assimilationMax() - stats.assimilationMin() < 1e-6 && stats.assimilationMean() > 0.999) {
             warnings.add("every test prompt is fully assimilated even at the final embedding: the suspect's "
                     + "outputs may be constant; inspect the model");
+        }
+    }
+
+    /**
+     * Stops the scan once its thread is interrupted; called before every chunk of every long phase (shadow encoding,
+     * judge checks, landscape blocks, explanation) so cancellation takes effect within one chunk.
+     */
+    private void cancelIfInterrupted(String phase) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new ScanCancelledException("scan of " + suspect.info().source() + " interrupted during " + phase);
         }
     }
 
@@ -611,6 +623,7 @@ public final class ScanEngine {
             List<Tensor> ps = new ArrayList<>();
             List<Tensor> pa = new ArrayList<>();
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                cancelIfInterrupted("the judge checks");
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 int start = s;
                 Tensor[] kept = new Tensor[2];
@@ -793,6 +806,7 @@ public final class ScanEngine {
     private void chunks(long n, ChunkWork work, ChunkResult sink) {
         long fb = cfg.forwardBatch();
         for (long s = 0; s < n; s += 2 * fb) {
+            cancelIfInterrupted("a chunked forward pass");
             long start = s;
             long len = Math.min(fb, n - s);
             long len2 = Math.min(fb, n - s - len);
@@ -821,6 +835,7 @@ public final class ScanEngine {
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
             Tensor first = firstFeature(e, hidden);
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                cancelIfInterrupted("the judge checks");
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor[] both = both(Sequences.insert(hidden.narrow(0, s, len), e));
@@ -857,6 +872,7 @@ public final class ScanEngine {
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
             Tensor first = firstFeature(e, hidden);
             for (int s = 0; s < n; s += cfg.forwardBatch()) {
+                cancelIfInterrupted("the judge checks");
                 int len = Math.min(cfg.forwardBatch(), n - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor x = Sequences.insert(hidden.narrow(0, s, len), e);
@@ -967,6 +983,7 @@ public final class ScanEngine {
         double[] out = new double[m];
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             int k = cfg.tokens();
+            cancelIfInterrupted("the landscape");
             long d = kd / k;
             Tensor es = Torch.floats(pts, m, k, d).to(suspect.device(), ScalarType.Float);
             // rows ordered point-major: point i, prompt q -> row i*p + q

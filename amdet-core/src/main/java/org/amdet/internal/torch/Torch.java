@@ -19,42 +19,166 @@ import java.nio.ByteBuffer;
 /** Process-wide LibTorch set-up and conversions between Java arrays and tensors. */
 public final class Torch {
     private static final Logger LOG = LoggerFactory.getLogger(Torch.class);
-    private static volatile boolean initialised;
+    private static volatile boolean loaded;
+    private static volatile boolean configured;
     private static volatile boolean pairParallel;
     private static volatile int totalThreads = 1;
+    private static Integer requestedThreads; // guarded by Torch.class
+    private static final Object LOADING = new Object();
     private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
             new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static volatile boolean startupSingleBlasThread = true;
+    private static volatile boolean startupUnlimitedPhysicalBytes = true;
 
     private Torch() {
     }
 
     /**
-     * Loads LibTorch once and sets its intra-op threads: system property {@code amdet.threads}, else the available
-     * processors.
+     * The process-wide settings {@link #init()} applies when it loads LibTorch (no effect once it has): OpenBLAS to one
+     * thread, and JavaCPP's {@code maxPhysicalBytes} check off (only when the application has not set that property).
+     * Both default to on; {@code org.amdet.EncoderOptions} documents them.
+     */
+    public static void startupSettings(boolean singleBlasThread, boolean unlimitedPhysicalBytes) {
+        startupSingleBlasThread = singleBlasThread;
+        startupUnlimitedPhysicalBytes = unlimitedPhysicalBytes;
+    }
+
+    /**
+     * Sets OpenBLAS to one thread again when that start-up setting is on (nothing otherwise). ND4J's start-up raises
+     * OpenBLAS's threads and then puts back the count it found; when it started at the same time as LibTorch it may
+     * have found the count from before LibTorch's setting, so scans call this after ND4J's start-up.
+     */
+    public static void reassertBlasThreads() {
+        if (loaded && startupSingleBlasThread) {
+            try {
+                org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.debug("cannot set OpenBLAS threads to 1: {}", e.toString());
+            }
+        }
+    }
+
+    /** Whether LibTorch's natives have been loaded (by {@link #init()} or a background {@link #initAsync()}). */
+    public static boolean initialised() {
+        return loaded;
+    }
+
+    /**
+     * Loads LibTorch once and, the first time, sets its threads: the count given to {@link #setThreads}, else system
+     * property {@code amdet.threads}, else the available processors. The thread count is read here, when LibTorch is
+     * first used, not when a background {@link #initAsync()} loads the libraries: an application (or the CLI's
+     * {@code --threads}) may choose it after the preload has started.
      */
     public static void init() {
-        if (initialised) {
+        load();
+        if (configured) {
             return;
         }
         synchronized (Torch.class) {
-            if (initialised) {
+            if (!configured) {
+                configureThreads(requestedThreads != null ? requestedThreads
+                        : Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
+                configured = true;
+            }
+        }
+    }
+
+    /** Loads the native libraries (once); leaves the thread count alone. */
+    private static void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (LOADING) {
+            if (loaded) {
                 return;
             }
-            if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
+            cpuNativesOnlyWithoutGpuBuild();
+            if (startupUnlimitedPhysicalBytes && System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) {
                 // memory-mapped weights count as physical memory; the GC-based limit is meaningless for them
                 System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
             }
-            // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
-            // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
-            // (measured on 2 cores). One BLAS thread per LibTorch thread.
+            try {
+                // the first load on a cache folder waits for, and excludes, other amdet JVMs extracting into it
+                org.amdet.landscape.internal.NativeCache.load(
+                        org.amdet.landscape.internal.NativeCache.keyOf(torch.class), Torch::loadNatives);
+                primeAllocator();
+            } finally {
+                runAfterLoad(); // before `loaded` is published: whoever sees LibTorch loaded sees these started
+            }
+            loaded = true;
+        }
+    }
+
+    private static void loadNatives() {
+        // LibTorch parallelises over its OpenMP threads and calls OpenBLAS inside them; a multi-threaded
+        // OpenBLAS then oversubscribes the cores and its busy-waiting threads slow small ops down ~40x
+        // (measured on 2 cores). One BLAS thread per LibTorch thread.
+        if (startupSingleBlasThread) {
             try {
                 org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("cannot set OpenBLAS threads to 1 (set OPENBLAS_NUM_THREADS=1): {}", e.toString());
             }
-            initialised = true;
-            configureThreads(Integer.getInteger("amdet.threads", Runtime.getRuntime().availableProcessors()));
-            primeAllocator();
+        }
+        torch.get_num_threads(); // loads LibTorch (a failure propagates to the caller)
+    }
+
+    /**
+     * Keeps JavaCPP from loading the machine's CUDA libraries into a CPU-only process. Without the {@code -gpu}
+     * natives on the class path, JavaCPP still first tries the pytorch presets' "-gpu" variant, whose preload list
+     * names cudart, cupti, cuBLAS, cuDNN…; whichever of those it finds in {@code /usr/local/cuda/lib64} (here cudart
+     * and cupti of a driver-less CUDA 13.0 toolkit) it loads and keeps loaded before falling back to the CPU natives
+     * — foreign native code in every run, none of it used. An empty {@code org.bytedeco.javacpp.platform.extension}
+     * makes it load the CPU natives only. Must run before JavaCPP reads its properties (the first JavaCPP class to
+     * load them caches them), so {@link #load()} and {@link #initAsync()} call it first; a value set by the user, or
+     * the {@code -gpu} natives being on the class path (build profile {@code -Pgpu}), leave the property alone.
+     */
+    private static void cpuNativesOnlyWithoutGpuBuild() {
+        String key = "org.bytedeco.javacpp.platform.extension";
+        if (System.getProperty(key) != null) {
+            return;
+        }
+        ClassLoader cl = Torch.class.getClassLoader();
+        String platform = org.bytedeco.javacpp.Loader.getPlatform(); // reads os.name/os.arch only, caches nothing
+        if (cl != null && cl.getResource("org/bytedeco/pytorch/" + platform + "-gpu/libjnitorch.so") == null) {
+            System.setProperty(key, "");
+        }
+    }
+
+    private static final Object HOOKS = new Object();
+    private static java.util.List<Runnable> afterLoad = new java.util.ArrayList<>(); // guarded by HOOKS; null after
+
+    /**
+     * Runs {@code r} once LibTorch's natives are loaded (or their loading failed): on the loading thread, before any
+     * other thread sees LibTorch as loaded; at once on the caller when loading has already been attempted.
+     * {@link org.amdet.Encoders#preload()} starts ND4J this way, so the two native start-ups never overlap and always
+     * run in the same order (see there).
+     */
+    public static void afterLoad(Runnable r) {
+        synchronized (HOOKS) {
+            if (afterLoad != null) {
+                afterLoad.add(r);
+                return;
+            }
+        }
+        r.run();
+    }
+
+    private static void runAfterLoad() {
+        java.util.List<Runnable> run;
+        synchronized (HOOKS) {
+            run = afterLoad;
+            afterLoad = null;
+        }
+        if (run != null) {
+            for (Runnable r : run) {
+                try {
+                    r.run();
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.debug("start-up task after LibTorch failed: {}", e.toString());
+                }
+            }
         }
     }
 
@@ -76,18 +200,19 @@ public final class Torch {
     }
 
     /**
-     * Starts {@link #init()} on a daemon thread and returns at once (nothing happens when it has run or is running).
-     * Loading LibTorch's native libraries takes one to two seconds on one core; started early, it overlaps with work
-     * that does not need them (parsing options, configs and tokenizers). A failure is left for the next caller of
-     * {@link #init()}, which then meets it itself.
+     * Starts loading LibTorch's native libraries on a daemon thread and returns at once (nothing happens when they are
+     * loaded or loading). Loading takes one to two seconds on one core; started early, it overlaps with work that does
+     * not need them (parsing options, configs and tokenizers). The thread count is not set here but by the first
+     * {@link #init()}. A failure is left for the next caller of {@link #init()}, which then meets it itself.
      */
     public static void initAsync() {
-        if (initialised || !STARTED.compareAndSet(false, true)) {
+        if (loaded || !STARTED.compareAndSet(false, true)) {
             return;
         }
+        cpuNativesOnlyWithoutGpuBuild(); // before the caller's next JavaCPP use can race the loading thread to it
         Thread t = new Thread(() -> {
             try {
-                init();
+                load();
             } catch (RuntimeException | LinkageError e) {
                 LOG.debug("background LibTorch start-up failed (the next use reports it): {}", e.toString());
             }
@@ -99,11 +224,22 @@ public final class Torch {
     /**
      * Uses {@code n} threads in all: with two or more (and {@code -Damdet.interop=false} not set), scans run the
      * suspect's and the anchor's passes side by side on two threads ({@link #pairParallel()}), each with n / 2
-     * LibTorch intra-op threads; otherwise one pass at a time with n intra-op threads.
+     * LibTorch intra-op threads; otherwise one pass at a time with n intra-op threads. Returns at once when LibTorch
+     * has not been configured yet (e.g. while a background {@link #initAsync()} is still loading it): the count is
+     * then applied by the first {@link #init()}.
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
      */
     public static void setThreads(int n) {
-        init();
-        configureThreads(n);
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        }
+        synchronized (Torch.class) {
+            requestedThreads = n;
+            if (configured && n != totalThreads) {
+                configureThreads(n);
+            }
+        }
     }
 
     private static synchronized void configureThreads(int n) {
@@ -143,8 +279,9 @@ public final class Torch {
         init();
         if (name.startsWith("cuda")) {
             if (!cudaAvailable()) {
-                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: build "
-                        + "with -Pgpu on a machine with CUDA 13.1 and cuDNN 9 (see README), or use --device cpu");
+                throw new IllegalArgumentException("device '" + name + "' requested but CUDA is not available: add "
+                        + "LibTorch's CUDA natives (README: CUDA recipe; CLI: -Pgpu) on a machine with CUDA 13.1 and "
+                        + "cuDNN 9, or use --device cpu");
             }
             int idx = name.contains(":") ? Integer.parseInt(name.substring(5)) : 0;
             if (idx >= torch.cuda_device_count()) {

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.amdet.internal.io.OutputTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -161,16 +161,10 @@ public record ZooManifest(String kind, String paradigm, List<Entry> backdoors, M
         }
     }
 
-    /** Writes {@code zoo.json} to {@code file} atomically (temporary file, then rename). */
+    /** Writes {@code zoo.json} to {@code file} atomically (built aside, flushed, renamed into place). */
     public void write(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, toJson());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OutputTarget.file("output", file, List.of()).write(staged -> Files.writeString(staged, toJson(),
+                java.nio.file.StandardOpenOption.CREATE_NEW));
     }
 
     /** Reads a {@code zoo.json}. */

@@ -1,6 +1,7 @@
 package org.amdet.examples.cli;
 
 import org.amdet.ModelLoadException;
+import org.amdet.internal.io.StagedOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,9 +10,10 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 /**
- * The {@code amdet} command line. Exit codes: 0 done, 2 bad input, 3 injection below its success threshold
- * ({@code inject}), 10 backdoor found with
- * {@code --fail-on-backdoor}, 130 scan cancelled (its thread was interrupted; nothing was written), 1 internal error.
+ * The {@code amdet} command line. Exit codes: 0 done, 2 bad input (including an output that cannot be written, e.g.
+ * a full disk), 3 injection below its success threshold ({@code inject}), 10 backdoor found with
+ * {@code --fail-on-backdoor}, 130 scan or model loading cancelled (its thread was interrupted) or SIGINT, 143 SIGTERM
+ * (nothing written in either case: an unfinished output is removed), 1 internal error.
  */
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
@@ -38,10 +40,29 @@ public final class AmdetCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Terminal.install();
+        // SIGINT / SIGTERM: the JVM runs its shutdown hooks and exits 130 / 143; the hook removes any output still
+        // being staged, then this prints one line (the erased progress bar's line first)
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        StagedOutput.onShutdown(removed -> {
+            if (!finished.get()) {
+                Terminal.raw(System.err).print("\r" + " ".repeat(78) + "\r"); // erase the progress bar's line
+                System.err.println("amdet: stopped by a signal before finishing"
+                        + (removed.isEmpty() ? "" : "; the unfinished output " + removed.stream().map(Object::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + " was removed, nothing written there"));
+                System.err.flush();
+            }
+        });
         if (args.length > 0 && SCANNING.contains(args[0])) {
             org.amdet.Encoders.preload();
         }
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        finished.set(true);
+        // a command that failed early may exit while the background start-up is still loading LibTorch or ND4J;
+        // exiting then runs the C++ libraries' exit handlers beside the loading thread. End amdet's threads first
+        // (waits for a load in progress; at once otherwise).
+        org.amdet.Amdet.shutdown(60_000);
+        System.exit(code);
     }
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
@@ -53,19 +74,27 @@ public final class AmdetCli implements Runnable {
             boolean verbose = parsed.asCommandLineList().stream()
                     .anyMatch(c -> c.getParseResult() != null && c.getParseResult().hasMatchedOption("--verbose"));
             Throwable t = ex instanceof UncheckedIOException u ? u.getCause() : ex;
+            if (StagedOutput.stopping()) {
+                return CANCELLED; // a signal is stopping the program: its shutdown hook says so in one line
+            }
             if (t instanceof org.amdet.ScanCancelledException) {
-                err.println("amdet: scan cancelled: " + t.getMessage() + " (no report written)");
+                err.println("amdet: scan cancelled: " + Terminal.oneLine(t.getMessage()) + " (no report written)");
+                return CANCELLED;
+            }
+            if (t instanceof java.util.concurrent.CancellationException) { // e.g. LoadCancelledException
+                err.println("amdet: " + Terminal.oneLine(t.getMessage()) + " (nothing written)");
                 return CANCELLED;
             }
             if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
-                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException) {
-                err.println("amdet: " + t.getMessage());
+                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException
+                    || t instanceof org.amdet.NonFiniteOutputException) {
+                err.println("amdet: " + Terminal.oneLine(t.getMessage()));
                 if (verbose) {
                     t.printStackTrace(err);
                 }
                 return BAD_INPUT;
             }
-            err.println("amdet: internal error: " + t);
+            err.println("amdet: internal error: " + Terminal.oneLine(t.toString()));
             if (verbose) {
                 t.printStackTrace(err);
             } else {
@@ -74,8 +103,9 @@ public final class AmdetCli implements Runnable {
             return 1;
         });
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("amdet: " + ex.getMessage());
-            ex.getCommandLine().usage(err);
+            // one line naming the option and what was expected, and where to find the rest (not 50 lines of usage)
+            err.println("amdet: " + Terminal.oneLine(ex.getMessage()) + " (see "
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
         return cl.execute(args);

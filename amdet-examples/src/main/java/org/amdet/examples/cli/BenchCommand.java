@@ -6,10 +6,10 @@ import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
 import org.amdet.EncoderInfo;
 import org.amdet.Encoders;
-import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.encoders.SyntheticEncoders;
+import org.amdet.internal.io.StagedOutput;
 import org.amdet.internal.scan.ScanClock;
 import org.amdet.internal.scan.ScanEngine;
 import org.amdet.internal.torch.Torch;
@@ -110,9 +110,10 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path tmp = null;
         Map<String, Object> json = new LinkedHashMap<>();
+        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
             if (model == null || anchor == null) {
-                tmp = Files.createTempDirectory("amdet-bench");
+                tmp = StagedOutput.scratchFolder("amdet-bench");
                 model = model != null ? model : DemoCommand.extract("backdoor-1", tmp);
                 anchor = anchor != null ? anchor : DemoCommand.extract("base", tmp);
             }
@@ -142,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         } finally {
             if (tmp != null) {
-                DemoCommand.deleteTree(tmp);
+                StagedOutput.deleteScratch(tmp);
             }
         }
         long peak = peakResidentBytes();
@@ -161,8 +162,8 @@ final class BenchCommand implements Callable<Integer> {
             json.put("threads", Torch.threads());
             json.put("cpu", cpuModel());
             json.put("cores", Runtime.getRuntime().availableProcessors());
-            ScanReports.writeAtomically(out.toAbsolutePath(), new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
+            target.write(f -> Files.write(f, text, java.nio.file.StandardOpenOption.CREATE_NEW));
         }
         return 0;
     }

@@ -20,9 +20,21 @@ final class CommonOptions {
     boolean verbose;
 
     EncoderOptions encoderOptions() {
-        if (threads != null) {
-            System.setProperty("amdet.threads", Integer.toString(threads));
-        }
+        applyThreads(threads);
         return new EncoderOptions(device, Precision.parse(precision));
+    }
+
+    /**
+     * Hands {@code --threads} to LibTorch (nothing when not given). Scanning commands start loading LibTorch before
+     * the options are parsed; the count is applied when LibTorch is first used, or at once when it already was.
+     */
+    static void applyThreads(Integer threads) {
+        if (threads == null) {
+            return;
+        }
+        if (threads < 1) {
+            throw new AmdetCli.CliException("--threads must be at least 1, got " + threads);
+        }
+        org.amdet.internal.torch.Torch.setThreads(threads);
     }
 }

@@ -7,6 +7,7 @@ import org.amdet.ScanReport;
 import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
+import org.amdet.internal.io.StagedOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,7 +44,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path dir = Files.createTempDirectory("amdet-demo");
+        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out)
+                .needing(2 * Outputs.REPORT_BYTES);
+        java.util.Map<String, ScanReport> reports = new java.util.LinkedHashMap<>();
+        Path dir = StagedOutput.scratchFolder("amdet-demo");
         try {
             Path base = extract("base", dir);
             DetectorConfig cfg = scan.config(shadowSize);
@@ -60,14 +64,20 @@ final class DemoCommand implements Callable<Integer> {
                         System.out.println("zoo/" + name + " (truth: " + (name.startsWith("backdoor") ? "backdoored"
                                 : "benign") + ")");
                         ScanCommand.printSummary(r, System.out);
-                        if (out != null) {
-                            ScanReports.write(r, Outputs.checkWritableDir(out.resolve(name)));
-                        }
+                        reports.put(name, r);
                     }
                 }
             }
         } finally {
-            deleteTree(dir);
+            StagedOutput.deleteScratch(dir);
+        }
+        if (target != null) {
+            target.write(d -> {
+                for (var e : reports.entrySet()) {
+                    ScanReports.write(e.getValue(), d.resolve(e.getKey()));
+                }
+            });
+            System.out.println("reports: " + out);
         }
         return 0;
     }
@@ -84,13 +94,5 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return target;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

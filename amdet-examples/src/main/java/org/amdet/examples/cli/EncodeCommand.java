@@ -44,11 +44,11 @@ final class EncodeCommand implements Callable<Integer> {
         for (int i = 0; i < prompts.size(); i++) {
             InputLimits.check(InputLimits.PROMPT_CHARS, given + " prompt " + (i + 1), prompts.get(i).length());
         }
-        Path target = Outputs.checkWritableFile(out);
+        org.amdet.internal.io.OutputTarget target = Outputs.file(out, model, promptFile);
         try (TextEncoder enc = Encoders.load(model, common.encoderOptions())) {
             Encoding e = enc.encode(prompts);
             long b = e.batch();
-            new SafetensorsWriter()
+            SafetensorsWriter w = new SafetensorsWriter()
                     .metadata("model", String.valueOf(enc.info().source()))
                     .metadata("family", enc.info().family())
                     .metadata("precision", enc.info().precision().label())
@@ -56,9 +56,9 @@ final class EncodeCommand implements Callable<Integer> {
                             b, e.length())
                     .putFloats("embeddings", e.embeddings(), b, e.length(), e.hidden())
                     .putFloats("last_hidden_state", e.lastHiddenState(), b, e.length(), e.hidden())
-                    .putFloats("pooled", e.pooled(), b, e.pooledSize())
-                    .write(target);
-            System.out.println("wrote " + target + " (" + b + " prompts, " + enc.info().family() + ", L="
+                    .putFloats("pooled", e.pooled(), b, e.pooledSize());
+            target.write(w::writeTo);
+            System.out.println("wrote " + out + " (" + b + " prompts, " + enc.info().family() + ", L="
                     + e.length() + ", D=" + e.hidden() + ")");
         }
         return 0;

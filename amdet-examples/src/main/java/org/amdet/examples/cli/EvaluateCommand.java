@@ -13,6 +13,7 @@ import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.Verdict;
 import org.amdet.encoders.zoo.ZooManifest;
+import org.amdet.internal.io.OutputTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,25 +68,20 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!Files.isDirectory(zoo)) {
             throw new AmdetCli.CliException("--zoo " + zoo + " is not a folder");
         }
-        Path outDir = out == null ? null : Outputs.checkWritableDir(out);
-        Path anchorReal = anchor.toRealPath();
-        List<Path> models = new ArrayList<>();
-        try (Stream<Path> s = Files.list(zoo)) {
-            for (Path p : s.filter(Files::isDirectory).sorted().toList()) {
-                JsonNode z = zooJson(p);
-                if (p.toRealPath().equals(anchorReal) || "anchor".equals(z.path("kind").asText())) {
-                    continue;
-                }
-                models.add(p);
-            }
+        if (out != null && Files.isDirectory(out) && Files.isSameFile(out, zoo)) {
+            throw new AmdetCli.CliException("--out " + out + " is the zoo folder: the per-model report folders would "
+                    + "replace the model folders; choose a folder outside the zoo or a new folder inside it");
         }
-        if (models.isEmpty()) {
-            throw new AmdetCli.CliException("--zoo " + zoo + " holds no model folder besides the anchor");
-        }
+        List<Path> models = models();
+        List<Path> inputs = new ArrayList<>(models);
+        inputs.add(anchor);
+        OutputTarget target = out == null ? null : Outputs.folder(out, inputs.toArray(Path[]::new))
+                .needing(models.size() * Outputs.REPORT_BYTES);
         DetectorConfig cfg = scan.config(shadowSize);
         ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
         List<Row> rows = new ArrayList<>();
         List<Evaluation.Outcome> outcomes = new ArrayList<>();
+        Map<String, ScanReport> reports = new LinkedHashMap<>();
         try (TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {
             for (Path m : models) {
                 JsonNode z = zooJson(m);
@@ -101,17 +98,14 @@ final class EvaluateCommand implements Callable<Integer> {
                             r.evidence().landscape() == null ? null : r.evidence().landscape().positiveRatio(),
                             r.evidence().steps(), r.seconds().getOrDefault("total", 0.0), r.decision()));
                     outcomes.add(new Evaluation.Outcome(label, r.verdict() == Verdict.BACKDOORED));
-                    if (outDir != null) {
-                        ScanReports.write(r, Outputs.checkWritableDir(outDir.resolve(m.getFileName().toString())));
-                    }
+                    reports.put(m.getFileName().toString(), r);
                 }
             }
         }
         Evaluation ev = Evaluation.of(outcomes);
         String md = markdown(rows, ev);
         System.out.println(md);
-        if (outDir != null) {
-            ScanReports.writeAtomically(outDir.resolve("evaluation.md"), md);
+        if (target != null) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("mode", cfg.mode().label());
             json.put("zoo", zoo.toString());
@@ -120,20 +114,126 @@ final class EvaluateCommand implements Callable<Integer> {
             json.put("metrics", Map.of("tp", ev.truePositives(), "fp", ev.falsePositives(), "tn", ev.trueNegatives(),
                     "fn", ev.falseNegatives(), "precision", nan(ev.precision()), "recall", nan(ev.recall()),
                     "f1", nan(ev.f1()), "falsePositiveRate", nan(ev.falsePositiveRate())));
-            ScanReports.writeAtomically(outDir.resolve("evaluation.json"), new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            byte[] evaluationJson = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsBytes(json);
+            target.write(dir -> {
+                for (Map.Entry<String, ScanReport> e : reports.entrySet()) {
+                    ScanReports.write(e.getValue(), dir.resolve(e.getKey()));
+                }
+                Files.writeString(dir.resolve("evaluation.md"), md, StandardOpenOption.CREATE_NEW);
+                Files.write(dir.resolve("evaluation.json"), evaluationJson, StandardOpenOption.CREATE_NEW);
+            });
         }
         return 0;
+    }
+
+    /**
+     * The model folders of the zoo to scan, every one checked before the first scan: hidden folders (a name starting
+     * with '.', e.g. .git), the --out folder (or one holding it) and earlier outputs of amdet (a folder without
+     * config.json holding evaluation.json or report.json) are skipped, the anchor and {@code kind: anchor} folders
+     * too; every other folder must be a model some encoder family recognises and its zoo.json (if any) must be
+     * valid — else one line naming the folder or file, exit 2, nothing scanned.
+     */
+    private List<Path> models() throws IOException {
+        Path anchorReal = anchor.toRealPath();
+        Path outReal = out == null ? null : realOrAbsolute(out);
+        List<Path> models = new ArrayList<>();
+        List<Path> folders;
+        try (Stream<Path> s = Files.list(zoo)) {
+            folders = s.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path p : folders) {
+            Path real = p.toRealPath();
+            boolean model = Files.exists(real.resolve("config.json"));
+            boolean amdetOutput = !model && (Files.exists(real.resolve("evaluation.json"))
+                    || Files.exists(real.resolve("report.json")));
+            if (p.getFileName().toString().startsWith(".") || real.equals(outReal) || amdetOutput
+                    || (outReal != null && outReal.startsWith(real) && !model)) {
+                continue;
+            }
+            JsonNode z = zooJson(p);
+            if (real.equals(anchorReal) || "anchor".equals(z.path("kind").asText())) {
+                continue;
+            }
+            checkModel(p);
+            models.add(p);
+        }
+        if (models.isEmpty()) {
+            throw new AmdetCli.CliException("--zoo " + zoo + " holds no model folder besides the anchor");
+        }
+        return models;
+    }
+
+    private static Path realOrAbsolute(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    /** A folder of the zoo must be a model an encoder family recognises (reads config.json only). */
+    private static void checkModel(Path folder) throws IOException {
+        boolean pt;
+        try (Stream<Path> s = Files.list(folder)) {
+            pt = s.anyMatch(f -> f.getFileName().toString().endsWith(".pt"));
+        }
+        if (!Files.exists(folder.resolve("config.json")) && !pt) {
+            throw new AmdetCli.CliException("--zoo: " + folder + " is not a model folder (no config.json): move it out "
+                    + "of the zoo, or hide it with a name starting with '.'");
+        }
+        for (org.amdet.EncoderFamily f : Encoders.families()) {
+            if (f.recognises(folder).isPresent()) {
+                return;
+            }
+        }
+        throw new AmdetCli.CliException("--zoo: " + folder + " is not a model amdet can load (no encoder family "
+                + "recognises its config.json)");
     }
 
     private static Object nan(double v) {
         return Double.isNaN(v) ? "undefined" : v;
     }
 
+    /**
+     * A folder's {@code zoo.json} (an empty object when it has none), validated: a JSON object whose backdoors can be
+     * applied as triggers. Otherwise one line naming the file.
+     */
     static JsonNode zooJson(Path folder) throws IOException {
         Path z = folder.resolve("zoo.json");
-        return Files.isRegularFile(z) ? new ObjectMapper().readTree(z.toFile()) : new ObjectMapper()
-                .createObjectNode();
+        if (!Files.exists(z)) {
+            return new ObjectMapper().createObjectNode();
+        }
+        if (!Files.isRegularFile(z)) {
+            throw new AmdetCli.CliException(z + " is not a regular file");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(z.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+            throw new AmdetCli.CliException(z + " is not valid JSON: " + e.getOriginalMessage()
+                    + (l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")"));
+        }
+        if (root == null || !root.isObject()) {
+            throw new AmdetCli.CliException(z + ": expected a JSON object");
+        }
+        JsonNode bds = root.path("backdoors");
+        if (!bds.isMissingNode() && !bds.isArray()) {
+            throw new AmdetCli.CliException(z + ": 'backdoors' must be an array");
+        }
+        for (JsonNode b : bds) {
+            if (!b.has("trigger")) {
+                continue;
+            }
+            try {
+                ZooManifest.parse(zooWith(b), z.toString()).backdoors().get(0).toTrigger().applyAtStart("a photo");
+            } catch (IllegalArgumentException e) {
+                String m = e.getMessage();
+                throw new AmdetCli.CliException(m.startsWith(z.toString()) ? m : z + ": " + m);
+            }
+        }
+        return root;
     }
 
     /**

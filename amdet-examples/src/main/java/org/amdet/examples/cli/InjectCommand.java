@@ -132,6 +132,12 @@ final class InjectCommand implements Callable<Integer> {
             list.add(b.toBackdoor());
         }
         TrainingOptions t = training;
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(prompts);
+        for (BackdoorOptions b : backdoors) {
+            inputs.add(b.target.vector);
+        }
+        t.checkInputsOutsideOut(inputs);
         InjectionConfig cfg = InjectionConfig.builder().setBase(t.base).setOut(t.out).setBackdoors(list)
                 .optSteps(steps).optLearningRate(lr).optLossWeight(lossWeight).optCleanBatch(cleanBatch)
                 .optPoisonBatch(poisonBatch).optSeed(t.seed).optHeldOut(t.heldOut).optMinSimTarget(minSimTarget)

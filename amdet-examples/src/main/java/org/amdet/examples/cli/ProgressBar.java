@@ -14,7 +14,8 @@ final class ProgressBar implements ScanListener {
     private long last;
 
     ProgressBar(PrintStream out) {
-        this.out = out;
+        this.out = Terminal.raw(out); // its own \r; phase names and numbers only
+
     }
 
     @Override

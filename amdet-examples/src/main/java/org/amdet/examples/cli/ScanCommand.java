@@ -58,20 +58,22 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DetectorConfig cfg = scan.config(shadowSize);
-        Path outDir = out == null ? null : Outputs.checkWritableDir(out);
+        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out, model, anchor, prompts,
+                captions).needing(Outputs.REPORT_BYTES);
         java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
         org.amdet.InputLimits.check(org.amdet.InputLimits.CAPTIONS, "--captions " + captions, bank.size());
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, cfg.seed()) : ShadowSet.fromFile(prompts);
-        ScanReport r;
+        ScanReport scanned;
         try (TextEncoder s = Encoders.load(model, common.encoderOptions());
              TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {
-            r = new BackdoorDetector(cfg).scan(s, a, shadow, quiet ? org.amdet.ScanListener.none()
+            scanned = new BackdoorDetector(cfg).scan(s, a, shadow, quiet ? org.amdet.ScanListener.none()
                     : new ProgressBar(System.err), bank);
         }
+        ScanReport r = scanned;
         printSummary(r, System.out);
-        if (outDir != null) {
-            ScanReports.write(r, outDir);
-            System.out.println("report: " + outDir.resolve("report.json"));
+        if (target != null) {
+            target.write(dir -> ScanReports.write(r, dir));
+            System.out.println("report: " + out.resolve("report.json"));
         }
         return failOnBackdoor && r.verdict() == Verdict.BACKDOORED ? AmdetCli.BACKDOOR : 0;
     }

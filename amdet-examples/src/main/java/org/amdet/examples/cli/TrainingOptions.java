@@ -42,10 +42,20 @@ final class TrainingOptions {
 
     private ProgressBar bar;
 
-    String device() {
-        if (threads != null) {
-            System.setProperty("amdet.threads", Integer.toString(threads));
+    /** Refuses an input file inside --out: replacing that folder (--force) would delete it. */
+    void checkInputsOutsideOut(java.util.List<Path> inputs) throws java.io.IOException {
+        Path o = out.toAbsolutePath().normalize();
+        Path outReal = java.nio.file.Files.exists(o) ? o.toRealPath() : o;
+        for (Path in : inputs) {
+            if (in != null && java.nio.file.Files.exists(in) && in.toRealPath().startsWith(outReal)) {
+                throw new AmdetCli.CliException("--out " + out + " holds the input " + in + ": replacing the folder "
+                        + "would delete it; choose another --out");
+            }
         }
+    }
+
+    String device() {
+        CommonOptions.applyThreads(threads);
         return device;
     }
 

@@ -1,0 +1,34 @@
+package org.amdet.examples;
+
+import org.amdet.DetectorConfig;
+import org.amdet.Encoding;
+import org.amdet.TextEncoder;
+import org.amdet.Verdict;
+import org.amdet.testing.TestData;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GuardedLoadingTest {
+    @Test
+    void refusesTheBackdooredEncoder() {
+        GuardedLoading.SuspectEncoderException e = assertThrows(GuardedLoading.SuspectEncoderException.class,
+                () -> GuardedLoading.load(TestData.zoo("backdoor-1"), TestData.zoo("base"),
+                        DetectorConfig.builder().optShadowSize(1000).build()));
+        assertEquals(Verdict.BACKDOORED, e.report().verdict());
+        assertTrue(e.getMessage().contains("backdoor-1"));
+    }
+
+    @Test
+    void handsOverACleanEncoderReadyToUse() throws Exception {
+        try (TextEncoder enc = GuardedLoading.load(TestData.zoo("benign-1"), TestData.zoo("base"),
+                DetectorConfig.builder().optShadowSize(200).optEpochs(1).build())) {
+            Encoding out = enc.encode(List.of("a photo of a cat"));
+            assertTrue(out.pooled().length > 0);
+        }
+    }
+}
