@@ -65,6 +65,13 @@ public final class BackdoorDetector {
         return scan(suspect, anchor, shadow, listener, List.of());
     }
 
+    /** Refuses, before any work, a prompt longer than {@link InputLimits#PROMPT_CHARS}. */
+    private static void checkPromptLengths(List<String> prompts, String what) {
+        for (int i = 0; i < prompts.size(); i++) {
+            InputLimits.check(InputLimits.PROMPT_CHARS, what + " " + i, prompts.get(i).length());
+        }
+    }
+
     /**
      * As {@link #scan(TextEncoder, TextEncoder, ShadowSet, ScanListener)}, explaining the reversed target with the
      * prompts of {@code captionBank} (e.g. captions that may describe the target) instead of the shadow set.
@@ -82,6 +89,9 @@ public final class BackdoorDetector {
                     + " positions: a scan inserts " + config.tokens() + " trigger token(s) after the start token and "
                     + "needs at least " + (config.tokens() + 2) + " positions");
         }
+        InputLimits.check(InputLimits.CAPTIONS, "caption bank", captionBank.size());
+        checkPromptLengths(shadow.limit(config.shadowSize()).prompts(), "shadow prompt");
+        checkPromptLengths(captionBank, "caption");
         String started = Instant.now().toString();
         ScanClock clock = new ScanClock();
         List<String> prompts = shadow.limit(config.shadowSize()).prompts();

@@ -159,6 +159,11 @@ public final class DetectorConfig {
         if (!(landscapeExtent > 0) || !Double.isFinite(landscapeExtent)) {
             throw new IllegalArgumentException("landscapeExtent must be positive, got " + landscapeExtent);
         }
+        InputLimits.check(InputLimits.SHADOW_SIZE, "shadowSize", shadowSize);
+        InputLimits.check(InputLimits.EPOCHS, "epochs", epochs);
+        InputLimits.check(InputLimits.LANDSCAPE_PROMPTS, "landscapePrompts", landscapePrompts);
+        InputLimits.check(InputLimits.LANDSCAPE_SIZE, "evidenceLandscapeSize", evidenceLandscapeSize);
+        InputLimits.check(InputLimits.LANDSCAPE_SIZE, "landscapeSize", landscapeSize);
     }
 
     private static void positive(String name, int v) {

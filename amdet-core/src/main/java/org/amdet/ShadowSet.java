@@ -1,10 +1,15 @@
 package org.amdet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +28,8 @@ import java.util.Objects;
  * @param source  where they came from (a file path, or {@code synthetic(n, seed)})
  */
 public record ShadowSet(List<String> prompts, String source) {
-    /** Largest prompt file accepted. */
-    public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+    /** Largest prompt file accepted ({@link InputLimits#PROMPT_FILE_BYTES}). */
+    public static final long MAX_FILE_BYTES = InputLimits.PROMPT_FILE_BYTES.max();
 
     public ShadowSet {
         prompts = List.copyOf(prompts);
@@ -36,6 +41,7 @@ public record ShadowSet(List<String> prompts, String source) {
 
     /** {@code n} synthetic text-to-image prompts, deterministic for a seed (the embedded default). */
     public static ShadowSet synthetic(int n, long seed) {
+        InputLimits.check(InputLimits.SHADOW_SIZE, "synthetic shadow prompts", n);
         return new ShadowSet(SyntheticPrompts.generate(n, seed), "synthetic(" + n + ", seed " + seed + ")");
     }
 
@@ -56,69 +62,153 @@ public record ShadowSet(List<String> prompts, String source) {
      * @throws PromptFileException when the file is missing, not valid UTF-8 or holds no prompt
      */
     public static List<String> readPrompts(Path file, boolean keepBlankJsonEntries) throws PromptFileException {
-        byte[] bytes;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new PromptFileException(file, "is a folder, expected a UTF-8 prompt file");
+        if (Files.isDirectory(file)) {
+            throw new PromptFileException(file, "is a folder, expected a UTF-8 prompt file");
+        }
+        boolean json = file.getFileName() != null && file.getFileName().toString().endsWith(".json");
+        List<String> out = new ArrayList<>();
+        // a bounded stream, not Files.size: a device or pipe (/dev/zero, <(...)) has no size
+        try (InputStream in = Files.newInputStream(file)) {
+            Reader r = new InputStreamReader(new BoundedInput(in, file), StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+            if (json) {
+                java.io.PushbackReader pr = new java.io.PushbackReader(r, 1);
+                int c = pr.read();
+                if (c >= 0 && c != '\uFEFF') {
+                    pr.unread(c);
+                }
+                readJson(pr, file, keepBlankJsonEntries, out);
+            } else {
+                readLines(r, file, out);
             }
-            long size = Files.size(file);
-            if (size > MAX_FILE_BYTES) {
-                throw new PromptFileException(file, "is " + size + " bytes, at most " + MAX_FILE_BYTES + " accepted");
-            }
-            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new PromptFileException(file, "prompt file not found");
         } catch (PromptFileException e) {
             throw e;
-        } catch (IOException e) {
-            throw new PromptFileException(file, "cannot read: " + e.getMessage());
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new PromptFileException(file, "is not valid UTF-8");
-        }
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        List<String> out = new ArrayList<>();
-        if (file.getFileName().toString().endsWith(".json")) {
-            try {
-                JsonNode n = new ObjectMapper().readTree(text);
-                if (n == null || !n.isArray()) {
-                    throw new PromptFileException(file, "expected a JSON array of strings");
-                }
-                for (JsonNode p : n) {
-                    if (!p.isTextual()) {
-                        throw new PromptFileException(file, "expected a JSON array of strings, found " + p);
-                    }
-                    if (keepBlankJsonEntries) {
-                        out.add(p.asText());
-                    } else if (!p.asText().isBlank()) {
-                        out.add(p.asText().strip());
-                    }
-                }
-            } catch (PromptFileException e) {
-                throw e;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new PromptFileException(file, "is not valid JSON "
-                        + org.amdet.text.Untrusted.jsonError(e) + ": expected a JSON array of strings");
-            } catch (IOException e) {
-                throw new PromptFileException(file, "is not valid JSON: expected a JSON array of strings");
-            }
-        } else {
-            for (String line : text.split("\\R")) {
-                if (!line.isBlank()) {
-                    out.add(line.strip());
-                }
-            }
+        } catch (IOException e) {
+            throw new PromptFileException(file, "cannot read: " + e.getMessage());
         }
         if (out.isEmpty()) {
             throw new PromptFileException(file, "holds no prompt (expected one prompt per line)");
         }
         return out;
+    }
+
+    /** Lines split at every Unicode line break (as {@code \\R}), each bounded while it is read. */
+    private static void readLines(Reader r, Path file, List<String> out) throws IOException {
+        StringBuilder line = new StringBuilder();
+        char[] buf = new char[8192];
+        boolean first = true;
+        boolean afterCr = false;
+        int lineNo = 1;
+        for (int n; (n = r.read(buf)) > 0; ) {
+            for (int i = 0; i < n; i++) {
+                char c = buf[i];
+                if (first) {
+                    first = false;
+                    if (c == '\uFEFF') {
+                        continue;
+                    }
+                }
+                if (c == '\n' && afterCr) {
+                    afterCr = false;
+                    continue;
+                }
+                afterCr = c == '\r';
+                if (c == '\n' || c == '\r' || c == '\u000B' || c == '\u000C' || c == '\u0085' || c == '\u2028'
+                        || c == '\u2029') {
+                    addLine(line, file, lineNo++, out);
+                    continue;
+                }
+                if (line.length() >= InputLimits.PROMPT_CHARS.max()) {
+                    throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPT_CHARS,
+                            "line " + lineNo));
+                }
+                line.append(c);
+            }
+        }
+        addLine(line, file, lineNo, out);
+    }
+
+    private static void addLine(StringBuilder line, Path file, int lineNo, List<String> out)
+            throws PromptFileException {
+        String s = line.toString();
+        line.setLength(0);
+        if (!s.isBlank()) {
+            if (out.size() >= InputLimits.PROMPTS_PER_FILE.max()) {
+                throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPTS_PER_FILE,
+                        "line " + lineNo));
+            }
+            out.add(s.strip());
+        }
+    }
+
+    private static void readJson(Reader r, Path file, boolean keepBlank, List<String> out) throws IOException {
+        JsonFactory f = new JsonFactory();
+        try (JsonParser p = f.createParser(r)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new PromptFileException(file, "expected a JSON array of strings");
+            }
+            for (JsonToken t; (t = p.nextToken()) != JsonToken.END_ARRAY; ) {
+                if (t == null) {
+                    throw new PromptFileException(file, "is not valid JSON: the array is not closed");
+                }
+                if (t != JsonToken.VALUE_STRING) {
+                    throw new PromptFileException(file, "expected a JSON array of strings, found "
+                            + (t.asString() == null ? t.name() : t.asString()));
+                }
+                if (p.getTextLength() > InputLimits.PROMPT_CHARS.max()) {
+                    throw new PromptFileException(file, InputLimits.message(InputLimits.PROMPT_CHARS,
+                            "string " + (out.size() + 1), p.getTextLength()));
+                }
+                String s = p.getText();
+                if (keepBlank || !s.isBlank()) {
+                    if (out.size() >= InputLimits.PROMPTS_PER_FILE.max()) {
+                        throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPTS_PER_FILE,
+                                "string " + (out.size() + 1)));
+                    }
+                    out.add(keepBlank ? s : s.strip());
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new PromptFileException(file, "is not valid JSON: text after the array");
+            }
+        } catch (JsonProcessingException e) {
+            throw new PromptFileException(file, "is not valid JSON " + org.amdet.text.Untrusted.jsonError(e)
+                    + ": expected a JSON array of strings");
+        }
+    }
+
+    /** An input stream that refuses to give more than {@link InputLimits#PROMPT_FILE_BYTES}. */
+    private static final class BoundedInput extends FilterInputStream {
+        private final Path file;
+        private long read;
+
+        BoundedInput(InputStream in, Path file) {
+            super(in);
+            this.file = file;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                read += n;
+                if (read > InputLimits.PROMPT_FILE_BYTES.max()) {
+                    throw new PromptFileException(file, InputLimits.exceeded(InputLimits.PROMPT_FILE_BYTES,
+                            "size"));
+                }
+            }
+            return n;
+        }
     }
 
     /** Number of prompts. */

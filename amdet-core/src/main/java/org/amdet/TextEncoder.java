@@ -12,13 +12,20 @@ public interface TextEncoder extends AutoCloseable {
     /** What was loaded. */
     EncoderInfo info();
 
-    /** Token ids of each prompt, with special tokens, truncated and padded to the context length. */
+    /**
+     * Token ids of each prompt, with special tokens, truncated and padded to the context length.
+     *
+     * @throws InputLimitException when a prompt is longer than {@link InputLimits#PROMPT_CHARS}
+     */
     long[][] tokenize(List<String> prompts);
 
     /**
      * Runs the encoder on a batch of prompts.
      *
      * @throws NonFiniteOutputException when an output holds NaN or infinite values (the weights overflow)
+     * @throws InputLimitException when there are more than {@link InputLimits#ENCODE_PROMPTS} prompts, or more
+     *                             outputs than one Java array holds, or a prompt is longer than
+     *                             {@link InputLimits#PROMPT_CHARS}
      */
     Encoding encode(List<String> prompts);
 

@@ -2,6 +2,7 @@ package org.amdet.encoders;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.amdet.InputLimits;
 import org.amdet.ModelLoadException;
 import org.amdet.TokenizerException;
 
@@ -30,9 +31,10 @@ final class TextTokenizer implements AutoCloseable {
     private final boolean canonicalise;
     private final String digest;
     private final long endOfTextId;
+    private final TokenTexts texts;
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer, Path file, int contextLength, long padId,
-                          boolean canonicalise, String digest, long endOfTextId) {
+                          boolean canonicalise, String digest, long endOfTextId, TokenTexts texts) {
         this.tokenizer = tokenizer;
         this.file = file;
         this.contextLength = contextLength;
@@ -40,6 +42,7 @@ final class TextTokenizer implements AutoCloseable {
         this.canonicalise = canonicalise;
         this.digest = digest;
         this.endOfTextId = endOfTextId;
+        this.texts = texts;
     }
 
     /**
@@ -79,14 +82,14 @@ final class TextTokenizer implements AutoCloseable {
         }
         byte[] bytes;
         JsonNode json;
-        long cap = 64L * 1024 * 1024;
+        long cap = InputLimits.TOKENIZER_JSON_BYTES.max();
         try {
             bytes = files.read(tj, cap);
         } catch (IOException e) {
             throw new TokenizerException(tj, "cannot read tokenizer.json: " + e.getMessage(), e);
         }
         if (bytes.length > cap) {
-            throw new TokenizerException(tj, "tokenizer.json is more than " + cap + " bytes, expected at most 64 MiB");
+            throw new TokenizerException(tj, InputLimits.exceeded(InputLimits.TOKENIZER_JSON_BYTES, "tokenizer.json"));
         }
         try {
             json = HfConfig.JSON.readTree(bytes);
@@ -99,6 +102,7 @@ final class TextTokenizer implements AutoCloseable {
             throw new TokenizerException(tj, "tokenizer.json must be an object with a 'model' section");
         }
         checkPostProcessor(json.path("post_processor"), tj, "post_processor");
+        com.fasterxml.jackson.databind.node.ObjectNode checked = TokenizerComponents.sanitise(json, tj);
         JsonNode tcfg = null;
         Path tc = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(tc)) {
@@ -128,8 +132,11 @@ final class TextTokenizer implements AutoCloseable {
         }
         HuggingFaceTokenizer tok;
         try {
-            // the bytes hashed above, not a second read of the path
-            tok = DjlStartup.firstLoad(() -> HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(bytes),
+            // the library parses the checked copy of the bytes hashed above, never the file: what it reads is
+            // exactly what was checked
+            byte[] checkedBytes = HfConfig.JSON.writeValueAsBytes(checked);
+            tok = DjlStartup.firstLoad(() -> HuggingFaceTokenizer.newInstance(
+                    new java.io.ByteArrayInputStream(checkedBytes),
                     Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false")));
         } catch (Exception e) {
             throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
@@ -145,7 +152,7 @@ final class TextTokenizer implements AutoCloseable {
             }
         }
         return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"),
-                org.amdet.io.Sha256.of(bytes), idOf(json, "<|endoftext|>"));
+                org.amdet.io.Sha256.of(bytes), idOf(json, "<|endoftext|>"), new TokenTexts(checked));
     }
 
     /** Text every tokenizer must encode: a tokenizer that cannot (e.g. no unknown token) is refused at load. */
@@ -232,23 +239,49 @@ final class TextTokenizer implements AutoCloseable {
      * result, so a tokenizer error (e.g. an unknown word and an {@code unk_token} missing from the vocabulary) panics
      * and aborts the JVM, while its single {@code encode} turns the error into an exception (found by fuzzing).
      *
+     * A prompt longer than {@link InputLimits#PROMPT_CHARS} is refused before any is encoded (the native library
+     * holds several copies of a text: a 20-million-character line took 5 GB and aborted the JVM); unpaired
+     * surrogates become U+FFFD, as the library would make them.
+     *
      * @throws IllegalArgumentException when the tokenizer cannot encode a prompt (naming the tokenizer and prompt)
+     * @throws org.amdet.InputLimitException when a prompt is longer than the limit
      */
     public long[][] encode(List<String> prompts) {
+        for (int i = 0; i < prompts.size(); i++) {
+            InputLimits.check(InputLimits.PROMPT_CHARS, "prompt " + i, prompts.get(i).length());
+        }
         long[][] out = new long[prompts.size()][];
         for (int i = 0; i < out.length; i++) {
-            String text = canonicalise ? canonicalise(prompts.get(i)) : prompts.get(i);
+            String text = wellFormed(canonicalise ? canonicalise(prompts.get(i)) : prompts.get(i));
             out[i] = fit(encodeOne(tokenizer, text, file, i));
         }
         return out;
+    }
+
+    /** {@code s} with every unpaired surrogate replaced by U+FFFD. */
+    static String wellFormed(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c)
+                    ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                    : !Character.isLowSurrogate(c) || i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            if (!paired && b == null) {
+                b = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (b != null) {
+                b.append(paired ? c : '\uFFFD');
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     private static long[] encodeOne(HuggingFaceTokenizer tokenizer, String text, Path file, int index) {
         try {
             return tokenizer.encode(text).getIds();
         } catch (RuntimeException e) {
-            String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
-            throw new IllegalArgumentException("tokenizer " + file + " cannot encode prompt " + index + " ('" + shown
+            throw new IllegalArgumentException("tokenizer " + file + " cannot encode prompt " + index + " ('"
+                    + shown(text)
                     + "'): " + e.getMessage(), e);
         }
     }
@@ -265,9 +298,26 @@ final class TextTokenizer implements AutoCloseable {
         return row;
     }
 
-    /** The text of one token id, special tokens included. */
+    /**
+     * The text of one token id, special tokens included, computed in Java from the vocabulary and the decoder's
+     * declared steps ({@link TokenTexts}): the native decoder is never run, so decoding cannot abort the JVM.
+     */
     public String decode(long id) {
-        return tokenizer.decode(new long[] {id}, false);
+        return texts.text(id);
+    }
+
+    /** {@code s} for an error message: control characters escaped, at most 60 characters. */
+    static String shown(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(60).forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.SURROGATE) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return s.codePointCount(0, s.length()) > 60 ? b + "…" : b.toString();
     }
 
     public int contextLength() {

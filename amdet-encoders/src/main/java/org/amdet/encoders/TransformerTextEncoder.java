@@ -210,6 +210,12 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
         int len = tokenizer.contextLength();
         int d = config.hiddenSize();
         int p = info.pooledSize();
+        org.amdet.InputLimits.check(org.amdet.InputLimits.ENCODE_PROMPTS, "prompts to encode", n);
+        if ((long) n * len * d > Integer.MAX_VALUE - 8) {
+            throw new org.amdet.InputLimitException(org.amdet.InputLimits.ENCODE_PROMPTS, n + " prompts x " + len
+                    + " positions x " + d + " dimensions is more values than one Java array holds; encode at most "
+                    + (Integer.MAX_VALUE - 8) / ((long) len * d) + " prompts at a time with " + info.source());
+        }
         long[][] ids = new long[n][];
         float[] emb = new float[n * len * d];
         float[] last = new float[n * len * d];

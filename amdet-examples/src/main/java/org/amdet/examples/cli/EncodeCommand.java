@@ -2,6 +2,7 @@ package org.amdet.examples.cli;
 
 import org.amdet.Encoders;
 import org.amdet.Encoding;
+import org.amdet.InputLimits;
 import org.amdet.TextEncoder;
 import org.amdet.safetensors.SafetensorsWriter;
 import picocli.CommandLine.Command;
@@ -38,6 +39,11 @@ final class EncodeCommand implements Callable<Integer> {
             throw new AmdetCli.CliException("give exactly one of --text and --prompts");
         }
         List<String> prompts = texts != null ? texts : PromptFiles.read(promptFile);
+        String given = texts != null ? "--text" : "--prompts " + promptFile;
+        InputLimits.check(InputLimits.ENCODE_PROMPTS, given, prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            InputLimits.check(InputLimits.PROMPT_CHARS, given + " prompt " + (i + 1), prompts.get(i).length());
+        }
         org.amdet.io.OutputTarget target = Outputs.file(out, model, promptFile);
         try (TextEncoder enc = Encoders.load(model, common.encoderOptions())) {
             Encoding e = enc.encode(prompts);

@@ -58,6 +58,7 @@ final class ScanCommand implements Callable<Integer> {
         org.amdet.io.OutputTarget target = out == null ? null : Outputs.folder(out, model, anchor, prompts,
                 captions).needing(Outputs.REPORT_BYTES);
         java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
+        org.amdet.InputLimits.check(org.amdet.InputLimits.CAPTIONS, "--captions " + captions, bank.size());
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, cfg.seed()) : ShadowSet.fromFile(prompts);
         ScanReport scanned;
         try (TextEncoder s = Encoders.load(model, common.encoderOptions());

@@ -3,6 +3,7 @@ package org.amdet.examples.cli;
 import org.amdet.CalibratedThresholds;
 import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
+import org.amdet.InputLimits;
 import picocli.CommandLine.Option;
 
 /** The scan options shared by {@code scan}, {@code evaluate} and {@code demo}, and the configuration they make. */
@@ -55,6 +56,10 @@ final class ScanOptions {
 
     /** A detector configuration with these options and {@code shadowSize} shadow prompts. */
     DetectorConfig config(int shadowSize) {
+        InputLimits.check(InputLimits.SHADOW_SIZE, "--shadow-size", shadowSize);
+        InputLimits.check(InputLimits.EPOCHS, "--epochs", epochs);
+        InputLimits.check(InputLimits.LANDSCAPE_PROMPTS, "--landscape-prompts", landscapePrompts);
+        InputLimits.check(InputLimits.LANDSCAPE_SIZE, "--evidence-landscape", evidenceLandscape);
         DetectorConfig.Builder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape);
