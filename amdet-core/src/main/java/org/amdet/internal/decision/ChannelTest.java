@@ -9,6 +9,8 @@ import java.util.Locale;
  * @param n               test prompts (pairs)
  * @param positives       S: pairs whose triggered disagreement exceeds {@code margin} times their credited clean one
  * @param reference       the credited clean reference
+ * @param creditWithheld  more than the cap of clean values were credited, so the pairs were compared with the clean
+ *                        values as measured
  * @param medianRatio     median per-prompt ratio t / c̃ (the effect estimate; +∞ when most clean values are credited)
  * @param ratioLowerBound lower confidence bound of the median per-prompt ratio at 1 − level (0 when n is too small for
  *                        one); it exceeds the margin exactly when the test rejects
@@ -19,7 +21,8 @@ import java.util.Locale;
  * @param rejects         p ≤ level and the channel was testable
  * @param inconclusive    why the channel could not be tested, or null
  */
-public record ChannelTest(String channel, int n, int positives, RobustRule.Reference reference, double medianRatio,
+public record ChannelTest(String channel, int n, int positives, RobustRule.Reference reference,
+                          boolean creditWithheld, double medianRatio,
                           double ratioLowerBound, double groupRatio, double pValue, double level, double margin,
                           boolean rejects, Inconclusive inconclusive) {
     /** True when the channel gave a p-value the aggregation may use. */
@@ -33,6 +36,8 @@ public record ChannelTest(String channel, int n, int positives, RobustRule.Refer
             return inconclusive.text();
         }
         String credit = reference.credited() == 0 ? ""
+                : creditWithheld ? String.format(Locale.ROOT, "; %d clean prompt(s) already at %.1f× the clean "
+                + "reference, above the cap: compared with the clean values as measured", reference.credited(), margin)
                 : String.format(Locale.ROOT, "; %d clean prompt(s) already at %.1f× the clean reference count for a "
                 + "backdoor", reference.credited(), margin);
         return String.format(Locale.ROOT, "%s channel, %s %.1f×: %d of %d test prompts disagree with the anchor more "

@@ -95,8 +95,7 @@ public final class Preconditions {
     public static int minTestPrompts(double alpha, int tests) {
         double level = alpha / tests;
         for (int n = 1; n < 100_000; n++) {
-            BinomialDistribution null0 = new BinomialDistribution(null, n, 0.5);
-            int s = RobustRule.critical(null0, n, level);
+            int s = RobustRule.critical(n, level);
             if (s >= 0 && 1 - new BinomialDistribution(null, n, POWER_SHARE).cumulativeProbability(s - 1) >= POWER) {
                 return n;
             }

@@ -77,7 +77,7 @@ class MultiStartTest {
 
     /** The smallest S whose p-value is at most {@code level} on n pairs. */
     static int critical(int n, double level) {
-        return RobustRule.critical(new BinomialDistribution(null, n, 0.5), n, level);
+        return RobustRule.critical(n, level);
     }
 
     /**

@@ -25,7 +25,7 @@ class RobustRuleTest {
         ChannelTest t = RULE.test("token", trig, clean, RULE.alpha());
         assertTrue(t.rejects());
         assertTrue(t.positives() >= 195, "positives " + t.positives());
-        assertTrue(t.pValue() < 1e-50, "p " + t.pValue());
+        assertTrue(t.pValue() < 1e-50 && t.pValue() > 0, "p " + t.pValue());
         assertTrue(t.ratioLowerBound() > RULE.margin());
         assertTrue(t.text().contains(RobustRule.TEST) && t.text().contains("p = ") && t.text().contains("of 200"),
                 t.text());
@@ -86,6 +86,31 @@ class RobustRuleTest {
         ChannelTest t = RULE.test("token", logNormal(400, 0.02, 1.8, 10), clean, RULE.alpha());
         assertFalse(t.rejects());
         assertEquals(Inconclusive.Reason.DISPERSED_REFERENCE, t.inconclusive().reason(), t.text());
+    }
+
+    /** A backdoor that fires on 30% of clean prompts: over the cap the credit is withheld, and it still rejects. */
+    @Test
+    void overTheCapAStrongBackdoorStillRejectsWithoutCredit() {
+        int n = 300;
+        double[] clean = logNormal(n, 0.01, 0.5, 12);
+        double[] trig = logNormal(n, 0.5, 0.5, 13);
+        for (int i = 0; i < n; i += 3) {
+            clean[i] = trig[i]; // the backdoor fires on every third clean prompt as strongly as on triggered ones
+        }
+        ChannelTest t = RULE.test("pooled", trig, clean, RULE.alpha() / 8);
+        assertTrue(t.creditWithheld());
+        assertTrue(t.rejects(), t.text());
+        assertNull(t.inconclusive());
+        assertTrue(t.text().contains("above the cap"), t.text());
+    }
+
+    /** p-values to the far tail, against scipy.stats.binom.sf (1.17.1). */
+    @Test
+    void exactTailsAgreeWithAnIndependentComputation() {
+        assertEquals(9.921850443705584e-20, RobustRule.upperTail(200, 162), 1e-12 * 9.92e-20 * 1e3);
+        assertEquals(6.223015277861142e-61, RobustRule.upperTail(200, 200), 6.2e-61 * 1e-9);
+        assertEquals(0.5281742395046283, RobustRule.upperTail(200, 100), 1e-12);
+        assertEquals(1.0, RobustRule.upperTail(200, 0));
     }
 
     @Test

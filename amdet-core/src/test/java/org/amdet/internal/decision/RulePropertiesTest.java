@@ -70,9 +70,11 @@ class RulePropertiesTest {
                     assertNotEquals(Outcome.CLEAN, after, "contamination of " + k + " of " + n + " clean values");
                     ChannelTest before = RULE.test("token", c.trig(), c.clean(), RULE.alpha());
                     ChannelTest later = RULE.test("token", c.trig(), dirty, RULE.alpha());
-                    if (later.testable()) {
-                        assertTrue(later.reference().median() <= before.reference().median(),
-                                "contamination raised the credited reference");
+                    assertTrue(later.reference().median() <= before.reference().median(),
+                            "contamination raised the credited reference");
+                    assertTrue(later.reference().credited() >= before.reference().credited() + idx.length
+                            - countAtLeast(c.clean(), before.reference().fence(), idx));
+                    if (!later.creditWithheld()) {
                         assertTrue(later.positives() >= before.positives());
                     }
                 });
@@ -134,6 +136,15 @@ class RulePropertiesTest {
             out[i] = idx[i];
         }
         return out;
+    }
+
+    /** How many of the values at {@code idx} are at least {@code fence} (already credited before). */
+    static int countAtLeast(double[] v, double fence, int[] idx) {
+        int c = 0;
+        for (int i : idx) {
+            c += v[i] >= fence ? 1 : 0;
+        }
+        return c;
     }
 
     static int[] randomIndices(int n, int k, SplittableRandom r) {
