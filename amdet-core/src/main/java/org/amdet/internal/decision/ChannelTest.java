@@ -36,8 +36,9 @@ public record ChannelTest(String channel, int n, int positives, RobustRule.Refer
             return inconclusive.text();
         }
         String credit = reference.credited() == 0 ? ""
-                : creditWithheld ? String.format(Locale.ROOT, "; %d clean prompt(s) already at %.1f× the clean "
-                + "reference, above the cap: compared with the clean values as measured", reference.credited(), margin)
+                : creditWithheld ? String.format(Locale.ROOT, "; crediting would take %d of %d clean prompts, above "
+                + "the cap, so the pairs were compared with the clean values as measured (%d clean prompts at %.1f× "
+                + "the clean median or more)", reference.credited(), n, reference.beyondMedianFence(), margin)
                 : String.format(Locale.ROOT, "; %d clean prompt(s) already at %.1f× the clean reference count for a "
                 + "backdoor", reference.credited(), margin);
         return String.format(Locale.ROOT, "%s channel, %s %.1f×: %d of %d test prompts disagree with the anchor more "

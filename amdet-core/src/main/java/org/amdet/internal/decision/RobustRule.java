@@ -89,7 +89,11 @@ public record RobustRule(double margin, double alpha, double creditCap) {
                 }
             }
         }
-        return new Reference(median, median(ct), fence, count, c.length, ct);
+        int beyond = 0;
+        for (double v : c) {
+            beyond += median > 0 && v >= margin * median ? 1 : 0;
+        }
+        return new Reference(median, median(ct), fence, count, beyond, c.length, ct);
     }
 
     /**
@@ -99,10 +103,13 @@ public record RobustRule(double margin, double alpha, double creditCap) {
      * @param median        m̃, median after crediting
      * @param fence         K · m̃ at the fixed point: clean values at or beyond it were credited
      * @param credited      how many clean values were credited
+     * @param beyondMedianFence how many clean values are at least K times the clean median as measured (the first
+     *                      round of crediting: the share of clean prompts on which the backdoor visibly fires)
      * @param n             how many clean values
      * @param creditedClean the clean values with the credited ones set to 0
      */
-    public record Reference(double cleanMedian, double median, double fence, int credited, int n,
+    public record Reference(double cleanMedian, double median, double fence, int credited, int beyondMedianFence,
+                            int n,
                             double[] creditedClean) {
         /** Share of clean values credited. */
         public double creditedShare() {

@@ -101,7 +101,8 @@ class RobustRuleTest {
         assertTrue(t.creditWithheld());
         assertTrue(t.rejects(), t.text());
         assertNull(t.inconclusive());
-        assertTrue(t.text().contains("above the cap"), t.text());
+        assertTrue(t.text().contains("above the cap") && t.text().contains("clean values as measured"), t.text());
+        assertTrue(t.reference().beyondMedianFence() >= 90, t.text());
     }
 
     /** p-values to the far tail, against scipy.stats.binom.sf (1.17.1). */
