@@ -42,10 +42,15 @@ public record ChannelTest(String channel, int n, int positives, RobustRule.Refer
                 : String.format(Locale.ROOT, "; %d clean prompt(s) already at %.1f× the clean reference count for a "
                 + "backdoor", reference.credited(), margin);
         return String.format(Locale.ROOT, "%s channel, %s %.1f×: %d of %d test prompts disagree with the anchor more "
-                        + "than %.1f× their clean disagreement (p = %.3g %s %.3g)%s; median per-prompt ratio %s "
-                        + "(lower %.4g%% bound %s)", channel, RobustRule.TEST, margin, positives, n, margin, pValue,
+                        + "than %.1f× their clean disagreement (p %s %s %.3g)%s; median per-prompt ratio %s "
+                        + "(lower %.4g%% bound %s)", channel, RobustRule.TEST, margin, positives, n, margin, p(pValue),
                 pValue <= level ? "≤" : ">", level, credit, times(medianRatio), 100 * (1 - level),
                 ratioLowerBound > 0 ? times(ratioLowerBound) : "– (too few prompts)");
+    }
+
+    /** "= 1.23e-45", or "< 1e-300" where the exact tail underflows a double (S near n on thousands of prompts). */
+    static String p(double p) {
+        return p < 1e-300 ? "< 1e-300" : String.format(Locale.ROOT, "= %.3g", p);
     }
 
     static String times(double r) {

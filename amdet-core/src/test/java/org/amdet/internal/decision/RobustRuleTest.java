@@ -112,6 +112,8 @@ class RobustRuleTest {
         assertEquals(6.223015277861142e-61, RobustRule.upperTail(200, 200), 6.2e-61 * 1e-9);
         assertEquals(0.5281742395046283, RobustRule.upperTail(200, 100), 1e-12);
         assertEquals(1.0, RobustRule.upperTail(200, 0));
+        assertEquals("< 1e-300", ChannelTest.p(RobustRule.upperTail(4000, 4000)));
+        assertEquals("= 9.92e-20", ChannelTest.p(RobustRule.upperTail(200, 162)));
     }
 
     @Test
