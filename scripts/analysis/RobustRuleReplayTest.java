@@ -34,8 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * calibrated rule, recomputes the per-prompt disagreements at the scan's final embedding (the same permutation, split
  * and passes as {@link ScanEngine}), checks that they reproduce the scan's calibration summary exactly, and prints the
  * robust rule's decision next to the calibrated verdict. Models: {@code -Damdet.replay.models=a,b} (default: the
- * development zoo). Tagged slow: {@code mvn -o verify -pl amdet-encoders -am -Dtest=RobustRuleReplayTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dsurefire.groups=slow -Dsurefire.excludedGroups=}.
+ * development zoo).
+ *
+ * <p>Kept out of the build on purpose (it reads {@code ScanEngine}'s package-private internals, which the scan-engine
+ * split changes): copy it to {@code amdet-encoders/src/test/java/org/amdet/internal/scan/} and run
+ * {@code mvn -o verify -pl amdet-encoders -am -Dtest=RobustRuleReplayTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dsurefire.groups=slow -Dsurefire.excludedGroups=}.
  */
 @Tag("slow")
 class RobustRuleReplayTest {
