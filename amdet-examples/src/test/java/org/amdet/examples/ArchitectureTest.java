@@ -32,7 +32,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /**
  * The module boundaries as rules over the main classes of all four modules (this module sees them all):
  * <ul>
- *   <li>amdet-core's internals ({@code org.amdet.internal}) are used by amdet-core alone;</li>
+ *   <li>amdet-core's internals ({@code org.amdet.internal}) are used by amdet-core alone, amdet-landscape's
+ *       ({@code org.amdet.landscape.internal}) by amdet-landscape alone but for the native-cache lock that
+ *       amdet-core's LibTorch start-up shares;</li>
  *   <li>no JavaCPP (LibTorch) type appears in a public or protected signature of the user API — everything but
  *       {@code org.amdet.internal} and the encoder-family SPI {@code org.amdet.spi};</li>
  *   <li>amdet-landscape is pure landscape math: it depends on no other amdet module, on no LibTorch and draws no
@@ -69,6 +71,16 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAPackage("org.amdet.internal..")
                 .because("org.amdet.internal is amdet-core's implementation; other modules use the user API or "
                         + "the encoder-family SPI org.amdet.spi");
+        rule.check(main);
+    }
+
+    @Test
+    void landscapeInternalsAreUsedByTheLandscapeAloneButForTheSharedNativeCache() {
+        // the one allowed crossing: amdet-core's LibTorch start-up takes the same native-cache lock as ND4J's
+        ArchRule rule = noClasses().that().resideOutsideOfPackages("org.amdet.landscape..")
+                .and().doNotHaveFullyQualifiedName("org.amdet.internal.torch.Torch")
+                .should().dependOnClassesThat().resideInAPackage("org.amdet.landscape.internal..")
+                .because("org.amdet.landscape.internal is amdet-landscape's implementation");
         rule.check(main);
     }
 
