@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.LinkedHashMap;
 
 /**
  * Reads a Hugging Face {@code config.json} of a CLIP, LongCLIP or SigLIP text encoder (or of a full
@@ -121,7 +122,7 @@ final class HfConfig {
     static Map<String, Integer> statedSizes(JsonNode root, Path file) throws ModelLoadException {
         String family = familyOf(root, file);
         JsonNode c = root.has("text_config") && root.get("text_config").isObject() ? root.get("text_config") : root;
-        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        Map<String, Integer> out = new LinkedHashMap<>();
         for (String k : List.of("vocab_size", "intermediate_size", "max_position_embeddings")) {
             if (c.hasNonNull(k)) {
                 out.put(k, intOf(c, k, 0, file));

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * LongCLIP's original release: a {@code torch.save}d zip of an OpenAI-layout state dict ({@code longclip-L.pt},
@@ -79,7 +80,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
         long padId = -1;
         Map<String, Integer> stated = Map.of();
         if (Files.isRegularFile(cfgFile)) {
-            com.fasterxml.jackson.databind.JsonNode root = HfConfig.readJson(cfgFile, files);
+            JsonNode root = HfConfig.readJson(cfgFile, files);
             cfg = HfConfig.read(root, cfgFile);
             stated = HfConfig.statedSizes(root, cfgFile);
             padId = root.path("pad_token_id").asLong(-1);

@@ -21,6 +21,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Collections;
+import org.amdet.InputLimitException;
+import org.amdet.InputLimits;
+import org.amdet.NonFiniteOutputException;
+import org.bytedeco.pytorch.LongOptional;
 
 /**
  * The pre-LN transformer text encoder shared by CLIP, LongCLIP and SigLIP, run with LibTorch ops. Weights use the
@@ -180,9 +185,9 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
 
     private Tensor poolIndex(Tensor ids) {
         return config.pooling() == TextModelConfig.Pooling.ARGMAX_ID
-                ? ids.argmax(new org.bytedeco.pytorch.LongOptional(1), false)
+                ? ids.argmax(new LongOptional(1), false)
                 : ids.eq(new Scalar(config.eosTokenId())).to(ScalarType.Int)
-                .argmax(new org.bytedeco.pytorch.LongOptional(1), false);
+                .argmax(new LongOptional(1), false);
     }
 
     @Override
@@ -210,9 +215,9 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
         int len = tokenizer.contextLength();
         int d = config.hiddenSize();
         int p = info.pooledSize();
-        org.amdet.InputLimits.check(org.amdet.InputLimits.ENCODE_PROMPTS, "prompts to encode", n);
+        InputLimits.check(InputLimits.ENCODE_PROMPTS, "prompts to encode", n);
         if ((long) n * len * d > Integer.MAX_VALUE - 8) {
-            throw new org.amdet.InputLimitException(org.amdet.InputLimits.ENCODE_PROMPTS, n + " prompts x " + len
+            throw new InputLimitException(InputLimits.ENCODE_PROMPTS, n + " prompts x " + len
                     + " positions x " + d + " dimensions is more values than one Java array holds; encode at most "
                     + (Integer.MAX_VALUE - 8) / ((long) len * d) + " prompts at a time with " + info.source());
         }
@@ -244,7 +249,7 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
 
     private void requireFinite(Tensor t, String output, int start, int rows) {
         if (TorchSupport.item(torch.isfinite(t).all()) == 0) {
-            throw new org.amdet.NonFiniteOutputException(info.source(), "the model's " + output + " holds NaN or "
+            throw new NonFiniteOutputException(info.source(), "the model's " + output + " holds NaN or "
                     + "infinite values for prompts " + start + ".." + (start + rows - 1) + ": its weights overflow "
                     + info.precision().label() + " in the forward pass; the model is broken or hostile");
         }
@@ -257,7 +262,7 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
     @Override
     public Map<String, Tensor> weights() {
         checkOpen();
-        return java.util.Collections.unmodifiableMap(w);
+        return Collections.unmodifiableMap(w);
     }
 
     @Override

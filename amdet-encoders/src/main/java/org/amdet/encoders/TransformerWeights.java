@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.LinkedHashMap;
+import org.amdet.Precision;
+import org.amdet.UnsupportedModelException;
 
 /**
  * From checkpoint tensors to a {@link TransformerTextEncoder}: the weight names and shapes an architecture needs,
@@ -38,7 +41,7 @@ final class TransformerWeights {
     static Map<String, long[]> expectedShapes(TextModelConfig cfg, boolean projection, boolean head) {
         int d = cfg.hiddenSize();
         int in = cfg.intermediateSize();
-        Map<String, long[]> expected = new java.util.LinkedHashMap<>();
+        Map<String, long[]> expected = new LinkedHashMap<>();
         expected.put("embeddings.token_embedding.weight", new long[] {cfg.vocabSize(), d});
         expected.put("embeddings.position_embedding.weight", new long[] {cfg.maxPositions(), d});
         for (int i = 0; i < cfg.layers(); i++) {
@@ -218,12 +221,12 @@ final class TransformerWeights {
                     Tensor dst = src.to(device, dtype, false, true, null);
                     if (TorchSupport.item(torch.isfinite(dst).all()) == 0) {
                         // finite in the file's dtype (e.g. F64 1e300) but infinite in the compute dtype
-                        throw new org.amdet.UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
+                        throw new UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
                                 + "values beyond the range of " + options.precision().label() + " (stored as "
                                 + r.dtype() + ", largest magnitude " + TorchSupport.item(src.abs().max())
                                 + "): they would become infinite"
-                                + (options.precision() == org.amdet.Precision.FP32 ? ""
-                                : "; load the model in fp32" + (options.precision() == org.amdet.Precision.FP16
+                                + (options.precision() == Precision.FP32 ? ""
+                                : "; load the model in fp32" + (options.precision() == Precision.FP16
                                 ? " or bf16" : "")));
                     }
                     if (e.getKey().equals("embeddings.token_embedding.weight") && r.shape()[0] > 1
