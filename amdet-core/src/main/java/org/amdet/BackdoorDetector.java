@@ -1,19 +1,17 @@
 package org.amdet;
 
+import org.amdet.internal.scan.ReportAssembly;
 import org.amdet.internal.scan.ScanClock;
 import org.amdet.internal.scan.ScanEngine;
-import org.amdet.internal.torch.Torch;
-import org.amdet.internal.torch.TorchTextEncoder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.amdet.internal.scan.ScanOutcome;
+import org.amdet.spi.TorchTextEncoder;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * Model-level backdoor detection for text encoders (AMDET, Wang et al., "Assimilation Matters", arXiv 2512.00343).
@@ -36,7 +34,6 @@ import java.util.Objects;
  * ({@link ScanCancelledException}).
  */
 public final class BackdoorDetector {
-    private static final Logger LOG = LoggerFactory.getLogger(BackdoorDetector.class);
     /** LibTorch version of the bundled Bytedeco presets. */
     public static final String LIBTORCH_VERSION = "2.10.0 (org.bytedeco:pytorch 2.10.0-1.5.13)";
 
@@ -98,7 +95,7 @@ public final class BackdoorDetector {
         String started = Instant.now().toString();
         ScanClock clock = new ScanClock();
         List<String> prompts = shadow.limit(config.shadowSize()).prompts();
-        ScanEngine.Outcome o;
+        ScanOutcome o;
         try {
             o = new ScanEngine(config, s, a, listener, clock).captions(captionBank).run(prompts);
         } catch (ScanException | ScanCancelledException e) {
@@ -109,28 +106,7 @@ public final class BackdoorDetector {
             throw new ScanException("scan of " + s.info().source() + " failed in LibTorch: "
                     + (m.indexOf('\n') < 0 ? m : m.substring(0, m.indexOf('\n')).strip()), e);
         }
-        List<String> warnings = new ArrayList<>(o.warnings());
-        if (shadow.size() < config.shadowSize()) {
-            warnings.add("the shadow set holds " + shadow.size() + " prompts, fewer than the configured "
-                    + config.shadowSize());
-        }
-        Map<String, Double> seconds = clock.seconds();
-        double norm = 0;
-        for (float v : o.embedding()) {
-            norm += (double) v * v;
-        }
-        ScanReport.Evidence ev = new ScanReport.Evidence(o.losses(), o.steps(), o.plannedSteps(), o.runningMean(),
-                o.stoppedEarly(), o.checks(), o.test(), o.calibration(), o.landscape());
-        ScanReport.Embedding emb = new ScanReport.Embedding(config.tokens(), s.info().hiddenSize(), o.embedding(),
-                Math.sqrt(norm), o.targetLength(), o.targetFeature(), o.targetPrompt());
-        ScanReport.Provenance prov = new ScanReport.Provenance(ref(s.info()), ref(a.info()), config,
-                shadow.source(), prompts.size(), o.trainPrompts(), version(), LIBTORCH_VERSION, s.info().device(),
-                s.info().precision().label(), Torch.threads(), System.getProperty("os.name"),
-                System.getProperty("os.arch"), System.getProperty("java.version"), started);
-        Verdict v = o.backdoor() ? Verdict.BACKDOORED : Verdict.CLEAN;
-        LOG.info("scan of {}: {} ({})", s.info().source(), v, o.decision());
-        return new ScanReport(ScanReport.SCHEMA, v, o.decision(), config.mode(), ev, emb, o.explanation(), seconds,
-                prov, warnings);
+        return ReportAssembly.assemble(config, s.info(), a.info(), shadow, prompts, o, clock, started);
     }
 
     private static TorchTextEncoder torchOf(TextEncoder e, String role) {
@@ -182,12 +158,6 @@ public final class BackdoorDetector {
                 + i.pooledSize() + (i.hasProjection() ? " projected" : "") + (i.causal() ? ", causal" : "");
     }
 
-    /** The model's path, family and — when asked — the hashes its loader took of the bytes it loaded. */
-    private ScanReport.ModelRef ref(EncoderInfo info) {
-        return new ScanReport.ModelRef(info.source().toString(), info.family(),
-                config.hashFiles() ? info.fileSha256() : Map.of());
-    }
-
     /**
      * amdet's version as built: the {@code Implementation-Version} of amdet-core's jar manifest; when the classes run
      * outside a jar (an IDE, a test), the version the build wrote into {@code org/amdet/amdet-version.properties};
@@ -200,7 +170,7 @@ public final class BackdoorDetector {
         }
         try (InputStream in = BackdoorDetector.class.getResourceAsStream("amdet-version.properties")) {
             if (in != null) {
-                java.util.Properties p = new java.util.Properties();
+                Properties p = new Properties();
                 p.load(in);
                 String b = p.getProperty("version", "");
                 if (!b.isBlank() && !b.contains("${")) {

@@ -29,4 +29,14 @@ public record CalibratedThresholds(double ratio, double exceedShare, double clea
     public static CalibratedThresholds defaults() {
         return new CalibratedThresholds(5.0, 0.9, 0.99, 0.1);
     }
+
+    /**
+     * These thresholds with another pooled weight.
+     *
+     * @param w the weight of the pooled-output objective
+     * @return a copy with {@code pooledWeight} = {@code w}
+     */
+    public CalibratedThresholds withPooledWeight(double w) {
+        return new CalibratedThresholds(ratio, exceedShare, cleanQuantile, w);
+    }
 }

@@ -1,5 +1,10 @@
 package org.amdet;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
+
 import java.util.Objects;
 
 /**
@@ -7,52 +12,121 @@ import java.util.Objects;
  * implementation's (arXiv 2512.00343): k = 1 inserted vector after BOS, Adam lr 8e-2, weight decay 1e-5, batch 10,
  * 2 epochs, β = γ = 0.1, 4,000 shadow prompts split 80/20, a check every 2nd batch, the reference thresholds, a 50×50
  * landscape over [−10, 10]² on one prompt. The decision mode defaults to amdet's {@link DecisionMode#CALIBRATED}; use
- * {@link DecisionMode#REFERENCE} to reproduce the paper's loop. Build with {@link #builder()}.
- *
- * @param mode              decision mode
- * @param seed              seed of the split, the batch order, the initial embedding and the landscape direction
- * @param shadowSize        prompts used from the shadow set (the first ones)
- * @param trainFraction     share of the shadow prompts used for optimisation; the rest is the test split
- * @param tokens            k, number of inserted pseudo-trigger vectors
- * @param learningRate      Adam learning rate
- * @param weightDecay       Adam weight decay
- * @param batchSize         prompts per optimisation step
- * @param epochs            passes over the train split
- * @param beta              weight of the deviation term
- * @param gamma             weight of the anchor term
- * @param checkEvery        the decision is checked every this many batches
- * @param thresholds        reference thresholds
- * @param calibrated        knobs of the calibrated rule
- * @param landscapeSize     landscape grid points per axis
- * @param landscapeExtent   landscape half-width
- * @param landscapePrompts  test prompts the landscape objective averages over (reference: 1)
- * @param forwardBatch      prompts (or landscape points) per batched forward pass of judges and landscape
- * @param hashFiles         whether the report records the SHA-256 hashes of the model files (taken by the loader from
- *                          the bytes it loaded, see {@link EncoderInfo#fileSha256()})
- * @param evidenceLandscapeSize grid points per axis of the landscape computed at the final embedding when no check
- *                          computed one (evidence and pictures only; the reference rule never uses it); 0 = off
- * @param trimSequences     calibrated mode, off by default: cut every sequence of the scan to the shortest length that
- *                          leaves the longest shadow prompt (plus the inserted vectors) whole, when the encoder allows
- *                          it (causal attention, pooling at a token position); the losses then average over those
- *                          positions instead of all L. Typical prompts use a quarter of CLIP's 77 positions, so every
- *                          pass gets 3–4× cheaper, but the padding positions' outputs, which injected backdoors are
- *                          trained on too, leave the objective: on the development zoo this weakened the inversion
- *                          enough to miss the homoglyph backdoor. Reference mode always uses all L positions.
- * @param earlyStop         calibrated mode: stop the inversion once the verdict is settled instead of running every
- *                          epoch. The rule is applied every quarter epoch to a screening quarter of the test split
- *                          (all of it below 40 prompts); when it fires there it is applied to the whole test split a
- *                          sixteenth of an epoch later, and when it fires again the inversion ends with that
- *                          BACKDOORED verdict. A CLEAN verdict always comes from the full run. Off: the inversion
- *                          always runs {@code epochs} epochs.
+ * {@link DecisionMode#REFERENCE} to reproduce the paper's loop. Build with {@link #builder()}; read the settings one
+ * by one or grouped by concern ({@link #split()}, {@link #inversion()}, {@link #decision()}, {@link #landscape()},
+ * {@link #execution()}). Serialised flat, one JSON property per setting, in the order of the builder.
  */
-public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, double trainFraction, int tokens,
-                             double learningRate, double weightDecay, int batchSize, int epochs, double beta,
-                             double gamma, int checkEvery, ReferenceThresholds thresholds, CalibratedThresholds calibrated,
-                             int landscapeSize,
-                             double landscapeExtent, int landscapePrompts, int forwardBatch, boolean hashFiles,
-                             int evidenceLandscapeSize, boolean trimSequences, boolean earlyStop) {
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+@JsonDeserialize(builder = DetectorConfig.Builder.class)
+@JsonPropertyOrder({"mode", "seed", "shadowSize", "trainFraction", "tokens", "learningRate", "weightDecay", "batchSize",
+        "epochs", "beta", "gamma", "checkEvery", "thresholds", "calibrated", "landscapeSize", "landscapeExtent",
+        "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop"})
+public final class DetectorConfig {
+    private final DecisionMode mode;
+    private final long seed;
+    private final int shadowSize;
+    private final double trainFraction;
+    private final int tokens;
+    private final double learningRate;
+    private final double weightDecay;
+    private final int batchSize;
+    private final int epochs;
+    private final double beta;
+    private final double gamma;
+    private final int checkEvery;
+    private final ReferenceThresholds thresholds;
+    private final CalibratedThresholds calibrated;
+    private final int landscapeSize;
+    private final double landscapeExtent;
+    private final int landscapePrompts;
+    private final int forwardBatch;
+    private final boolean hashFiles;
+    private final int evidenceLandscapeSize;
+    private final boolean trimSequences;
+    private final boolean earlyStop;
 
-    public DetectorConfig {
+    /**
+     * The shadow set and its split.
+     *
+     * @param shadowSize    prompts used from the shadow set (the first ones)
+     * @param trainFraction share of them used for the inversion; the rest is the test split
+     */
+    public record Split(int shadowSize, double trainFraction) {
+    }
+
+    /**
+     * The pseudo-trigger inversion and the AMDET objective.
+     *
+     * @param tokens       k, number of inserted pseudo-trigger vectors
+     * @param learningRate Adam learning rate
+     * @param weightDecay  Adam weight decay
+     * @param batchSize    prompts per optimisation step
+     * @param epochs       passes over the train split
+     * @param beta         weight of the deviation term
+     * @param gamma        weight of the anchor term
+     */
+    public record Inversion(int tokens, double learningRate, double weightDecay, int batchSize, int epochs,
+                            double beta, double gamma) {
+    }
+
+    /**
+     * The decision rule.
+     *
+     * @param mode          decision mode
+     * @param checkEvery    reference rule: batches between checks
+     * @param thresholds    reference rule's thresholds
+     * @param calibrated    calibrated rule's knobs
+     * @param earlyStop     calibrated rule: stop the inversion once the verdict is settled
+     * @param trimSequences calibrated rule: cut sequences to the longest shadow prompt when exact
+     */
+    public record Decision(DecisionMode mode, int checkEvery, ReferenceThresholds thresholds,
+                           CalibratedThresholds calibrated, boolean earlyStop, boolean trimSequences) {
+    }
+
+    /**
+     * The loss landscape and Hessian filter.
+     *
+     * @param size         grid points per axis of the reference rule's landscape
+     * @param extent       half-width of the grid
+     * @param prompts      test prompts the landscape objective averages over
+     * @param evidenceSize grid points per axis of the evidence landscape at the final embedding (0 = off)
+     */
+    public record LandscapeSettings(int size, double extent, int prompts, int evidenceSize) {
+    }
+
+    /**
+     * How the scan runs and what it records.
+     *
+     * @param forwardBatch prompts (or landscape points) per batched forward pass
+     * @param hashFiles    whether the report records SHA-256 hashes of the model files
+     */
+    public record Execution(int forwardBatch, boolean hashFiles) {
+    }
+
+    private DetectorConfig(Builder b) {
+        this.mode = b.mode;
+        this.seed = b.seed;
+        this.shadowSize = b.shadowSize;
+        this.trainFraction = b.trainFraction;
+        this.tokens = b.tokens;
+        this.learningRate = b.learningRate;
+        this.weightDecay = b.weightDecay;
+        this.batchSize = b.batchSize;
+        this.epochs = b.epochs;
+        this.beta = b.beta;
+        this.gamma = b.gamma;
+        this.checkEvery = b.checkEvery;
+        this.thresholds = b.thresholds;
+        this.calibrated = b.calibrated;
+        this.landscapeSize = b.landscapeSize;
+        this.landscapeExtent = b.landscapeExtent;
+        this.landscapePrompts = b.landscapePrompts;
+        this.forwardBatch = b.forwardBatch;
+        this.hashFiles = b.hashFiles;
+        this.evidenceLandscapeSize = b.evidenceLandscapeSize;
+        this.trimSequences = b.trimSequences;
+        this.earlyStop = b.earlyStop;
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(thresholds, "thresholds");
         Objects.requireNonNull(calibrated, "calibrated");
@@ -98,16 +172,29 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         }
     }
 
-    /** The paper's defaults. */
+    /**
+     * The paper's defaults.
+     *
+     * @return the default configuration
+     */
     public static DetectorConfig defaults() {
         return builder().build();
     }
 
+    /**
+     * A builder with the paper's defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from this configuration. */
+    /**
+     * A builder starting from this configuration.
+     *
+     * @return a new builder holding these settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.mode = mode;
@@ -135,7 +222,200 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         return b;
     }
 
+    /** {@return decision mode} */
+    public DecisionMode mode() {
+        return mode;
+    }
+
+    /** {@return seed of the split, the batch order, the initial embedding and the landscape direction} */
+    public long seed() {
+        return seed;
+    }
+
+    /** {@return prompts used from the shadow set (the first ones)} */
+    public int shadowSize() {
+        return shadowSize;
+    }
+
+    /** {@return share of the shadow prompts used for optimisation; the rest is the test split} */
+    public double trainFraction() {
+        return trainFraction;
+    }
+
+    /** {@return k, number of inserted pseudo-trigger vectors} */
+    public int tokens() {
+        return tokens;
+    }
+
+    /** {@return Adam learning rate} */
+    public double learningRate() {
+        return learningRate;
+    }
+
+    /** {@return Adam weight decay} */
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** {@return prompts per optimisation step} */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** {@return passes over the train split} */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** {@return weight of the deviation term} */
+    public double beta() {
+        return beta;
+    }
+
+    /** {@return weight of the anchor term} */
+    public double gamma() {
+        return gamma;
+    }
+
+    /** {@return the decision is checked every this many batches} */
+    public int checkEvery() {
+        return checkEvery;
+    }
+
+    /** {@return reference thresholds} */
+    public ReferenceThresholds thresholds() {
+        return thresholds;
+    }
+
+    /** {@return knobs of the calibrated rule} */
+    public CalibratedThresholds calibrated() {
+        return calibrated;
+    }
+
+    /** {@return landscape grid points per axis} */
+    public int landscapeSize() {
+        return landscapeSize;
+    }
+
+    /** {@return landscape half-width} */
+    public double landscapeExtent() {
+        return landscapeExtent;
+    }
+
+    /** {@return test prompts the landscape objective averages over (reference: 1)} */
+    public int landscapePrompts() {
+        return landscapePrompts;
+    }
+
+    /** {@return prompts (or landscape points) per batched forward pass of judges and landscape} */
+    public int forwardBatch() {
+        return forwardBatch;
+    }
+
+    /**
+     * {@return whether the report records the SHA-256 hashes of the model files (taken by the loader from the bytes
+     * it loaded, see {@link EncoderInfo#fileSha256()})}
+     */
+    public boolean hashFiles() {
+        return hashFiles;
+    }
+
+    /**
+     * {@return grid points per axis of the landscape computed at the final embedding when no check computed one
+     * (evidence and pictures only; the reference rule never uses it); 0 = off}
+     */
+    public int evidenceLandscapeSize() {
+        return evidenceLandscapeSize;
+    }
+
+    /**
+     * {@return whether the calibrated mode (off by default) cuts every sequence of the scan} It cuts to the shortest
+     * length that leaves the longest shadow prompt (plus the inserted vectors) whole, when the encoder allows it
+     * (causal attention, pooling at a token position); the losses then average over those positions instead of all L.
+     * Typical prompts use a quarter of CLIP's 77 positions, so every pass gets 3–4× cheaper, but the padding positions'
+     * outputs, which injected backdoors are trained on too, leave the objective: on the development zoo this weakened
+     * the inversion enough to miss the homoglyph backdoor. Reference mode always uses all L positions.
+     */
+    public boolean trimSequences() {
+        return trimSequences;
+    }
+
+    /**
+     * {@return whether the calibrated mode stops the inversion once the verdict is settled} Otherwise every epoch runs.
+     * The rule is applied every quarter epoch to a screening quarter of the test split (all of it below 40 prompts);
+     * when it fires there it is applied to the whole test split a sixteenth of an epoch later, and when it fires again
+     * the inversion ends with that BACKDOORED verdict. A CLEAN verdict always comes from the full run. Off: the
+     * inversion always runs {@code epochs} epochs.
+     */
+    public boolean earlyStop() {
+        return earlyStop;
+    }
+
+    /**
+     * The shadow-set settings.
+     *
+     * @return shadow size and train fraction
+     */
+    public Split split() {
+        return new Split(shadowSize, trainFraction);
+    }
+
+    /**
+     * The inversion settings.
+     *
+     * @return k, the optimiser's and the objective's settings
+     */
+    public Inversion inversion() {
+        return new Inversion(tokens, learningRate, weightDecay, batchSize, epochs, beta, gamma);
+    }
+
+    /**
+     * The decision settings.
+     *
+     * @return mode and the rules' thresholds
+     */
+    public Decision decision() {
+        return new Decision(mode, checkEvery, thresholds, calibrated, earlyStop, trimSequences);
+    }
+
+    /**
+     * The landscape settings.
+     *
+     * @return grid sizes, extent and prompts
+     */
+    public LandscapeSettings landscape() {
+        return new LandscapeSettings(landscapeSize, landscapeExtent, landscapePrompts, evidenceLandscapeSize);
+    }
+
+    /**
+     * The execution settings.
+     *
+     * @return forward batch and file hashing
+     */
+    public Execution execution() {
+        return new Execution(forwardBatch, hashFiles);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DetectorConfig c && seed == c.seed && split().equals(c.split())
+                && inversion().equals(c.inversion()) && decision().equals(c.decision())
+                && landscape().equals(c.landscape()) && execution().equals(c.execution());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(seed, split(), inversion(), decision(), landscape(), execution());
+    }
+
+    @Override
+    public String toString() {
+        return "DetectorConfig[seed=" + seed + ", " + split() + ", " + inversion() + ", " + decision() + ", "
+                + landscape() + ", " + execution() + "]";
+    }
+
     /** Builder of {@link DetectorConfig}; every {@code opt*} method is optional. */
+    @JsonPOJOBuilder(withPrefix = "opt") // JSON: each property through its opt* setter
     public static final class Builder {
         private DecisionMode mode = DecisionMode.CALIBRATED;
         private long seed = 0;
@@ -163,123 +443,168 @@ public record DetectorConfig(DecisionMode mode, long seed, int shadowSize, doubl
         private Builder() {
         }
 
+        /** {@return this builder, with {@link DetectorConfig#mode() mode} set to {@code v}}
+         * @param v the value */
         public Builder optMode(DecisionMode v) {
             mode = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#seed() seed} set to {@code v}}
+         * @param v the value */
         public Builder optSeed(long v) {
             seed = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#shadowSize() shadowSize} set to {@code v}}
+         * @param v the value */
         public Builder optShadowSize(int v) {
             shadowSize = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#trainFraction() trainFraction} set to {@code v}}
+         * @param v the value */
         public Builder optTrainFraction(double v) {
             trainFraction = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#tokens() tokens} set to {@code v}}
+         * @param v the value */
         public Builder optTokens(int v) {
             tokens = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#learningRate() learningRate} set to {@code v}}
+         * @param v the value */
         public Builder optLearningRate(double v) {
             learningRate = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#weightDecay() weightDecay} set to {@code v}}
+         * @param v the value */
         public Builder optWeightDecay(double v) {
             weightDecay = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#batchSize() batchSize} set to {@code v}}
+         * @param v the value */
         public Builder optBatchSize(int v) {
             batchSize = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#epochs() epochs} set to {@code v}}
+         * @param v the value */
         public Builder optEpochs(int v) {
             epochs = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#beta() beta} set to {@code v}}
+         * @param v the value */
         public Builder optBeta(double v) {
             beta = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#gamma() gamma} set to {@code v}}
+         * @param v the value */
         public Builder optGamma(double v) {
             gamma = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#checkEvery() checkEvery} set to {@code v}}
+         * @param v the value */
         public Builder optCheckEvery(int v) {
             checkEvery = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#thresholds() thresholds} set to {@code v}}
+         * @param v the value */
         public Builder optThresholds(ReferenceThresholds v) {
             thresholds = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#calibrated() calibrated} set to {@code v}}
+         * @param v the value */
         public Builder optCalibrated(CalibratedThresholds v) {
             calibrated = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#landscapeSize() landscapeSize} set to {@code v}}
+         * @param v the value */
         public Builder optLandscapeSize(int v) {
             landscapeSize = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#landscapeExtent() landscapeExtent} set to {@code v}}
+         * @param v the value */
         public Builder optLandscapeExtent(double v) {
             landscapeExtent = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#landscapePrompts() landscapePrompts} set to {@code v}}
+         * @param v the value */
         public Builder optLandscapePrompts(int v) {
             landscapePrompts = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#forwardBatch() forwardBatch} set to {@code v}}
+         * @param v the value */
         public Builder optForwardBatch(int v) {
             forwardBatch = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#hashFiles() hashFiles} set to {@code v}}
+         * @param v the value */
         public Builder optHashFiles(boolean v) {
             hashFiles = v;
             return this;
         }
 
+        /** {@return this builder, with {@link DetectorConfig#evidenceLandscapeSize()} set to {@code v}}
+         * @param v the value */
         public Builder optEvidenceLandscapeSize(int v) {
             evidenceLandscapeSize = v;
             return this;
         }
 
-        /** Calibrated mode: cut sequences to the longest shadow prompt when exact for the encoder (default off). */
+        /** {@return this builder, with {@link DetectorConfig#trimSequences() trimSequences} set to {@code v}}
+         * @param v the value (calibrated mode; default off) */
         public Builder optTrimSequences(boolean v) {
             trimSequences = v;
             return this;
         }
 
-        /** Calibrated mode: stop the inversion once the verdict is settled (default on). */
+        /** {@return this builder, with {@link DetectorConfig#earlyStop() earlyStop} set to {@code v}}
+         * @param v the value (calibrated mode; default on) */
         public Builder optEarlyStop(boolean v) {
             earlyStop = v;
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid value */
+        /**
+         * The configuration.
+         *
+         * @return the validated configuration
+         * @throws IllegalArgumentException naming the first invalid value
+         */
         public DetectorConfig build() {
-            return new DetectorConfig(mode, seed, shadowSize, trainFraction, tokens, learningRate, weightDecay,
-                    batchSize, epochs, beta, gamma, checkEvery, thresholds, calibrated, landscapeSize, landscapeExtent,
-                    landscapePrompts, forwardBatch, hashFiles, evidenceLandscapeSize, trimSequences, earlyStop);
+            return new DetectorConfig(this);
         }
     }
 }

@@ -2,6 +2,7 @@ package org.amdet;
 
 import org.amdet.internal.Cancellation;
 import org.amdet.internal.torch.Torch;
+import org.amdet.spi.EncoderFamily;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
+import java.util.concurrent.CancellationException;
+import org.amdet.landscape.Landscape;
 
 /** Entry point to load text encoders: finds the {@link EncoderFamily} that recognises a model and loads it. */
 public final class Encoders {
@@ -40,7 +43,7 @@ public final class Encoders {
     public static void preload(EncoderOptions options) {
         applyStartupSettings(options);
         Torch.initAsync();
-        Torch.afterLoad(org.amdet.landscape.Landscape::preload);
+        Torch.afterLoad(Landscape::preload);
     }
 
     private static void applyStartupSettings(EncoderOptions options) {
@@ -54,6 +57,23 @@ public final class Encoders {
         List<EncoderFamily> out = new ArrayList<>();
         ServiceLoader.load(EncoderFamily.class, Encoders.class.getClassLoader()).forEach(out::add);
         return out;
+    }
+
+    /**
+     * The name of the first encoder family on the class path that recognises the model at {@code source}, reading
+     * its configuration only (no weights).
+     *
+     * @param source a model folder or checkpoint file
+     * @return the family's name, or empty when none recognises it
+     * @throws ModelLoadException when the source is unreadable in a way that concerns every family
+     */
+    public static Optional<String> familyOf(Path source) throws ModelLoadException {
+        for (EncoderFamily f : families()) {
+            if (f.recognises(source).isPresent()) {
+                return Optional.of(f.name());
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -82,7 +102,7 @@ public final class Encoders {
         try {
             loaded = loadUninterrupted(source, options);
         } catch (ModelLoadException | RuntimeException e) {
-            if (!(e instanceof java.util.concurrent.CancellationException) && Cancellation.byInterrupt(e)) {
+            if (!(e instanceof CancellationException) && Cancellation.byInterrupt(e)) {
                 throw Cancellation.loadCancelled(source, e);
             }
             throw e;

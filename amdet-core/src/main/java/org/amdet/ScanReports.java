@@ -2,7 +2,9 @@ package org.amdet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.amdet.internal.io.OutputTarget;
+import org.amdet.io.OutputTarget;
+import org.amdet.report.ReportHtml;
+import org.amdet.report.ReportPictures;
 import org.amdet.safetensors.SafetensorsWriter;
 
 import java.io.IOException;

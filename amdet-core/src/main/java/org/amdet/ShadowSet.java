@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.io.PushbackReader;
+import org.amdet.text.Untrusted;
 
 /**
  * The shadow prompts a scan optimises on (AMDET needs no clean training data: any text-to-image style prompts do).
@@ -72,7 +74,7 @@ public record ShadowSet(List<String> prompts, String source) {
             Reader r = new InputStreamReader(new BoundedInput(in, file), StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
             if (json) {
-                java.io.PushbackReader pr = new java.io.PushbackReader(r, 1);
+                PushbackReader pr = new PushbackReader(r, 1);
                 int c = pr.read();
                 if (c >= 0 && c != '\uFEFF') {
                     pr.unread(c);
@@ -176,7 +178,7 @@ public record ShadowSet(List<String> prompts, String source) {
                 throw new PromptFileException(file, "is not valid JSON: text after the array");
             }
         } catch (JsonProcessingException e) {
-            throw new PromptFileException(file, "is not valid JSON " + org.amdet.internal.text.Untrusted.jsonError(e)
+            throw new PromptFileException(file, "is not valid JSON " + Untrusted.jsonError(e)
                     + ": expected a JSON array of strings");
         }
     }

@@ -1,5 +1,6 @@
 package org.amdet;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,5 +47,16 @@ class DetectorConfigTest {
     void toBuilderRoundTrips() {
         DetectorConfig c = DetectorConfig.builder().optSeed(5).optShadowSize(100).build();
         assertEquals(c, c.toBuilder().build());
+    }
+
+    @Test
+    void serialisesFlatInTheBuilderOrderAndReadsBack() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        DetectorConfig c = DetectorConfig.builder().optSeed(7).optEarlyStop(false).optForwardBatch(4).build();
+        String text = json.writeValueAsString(c);
+        assertTrue(text.startsWith("{\"mode\":\"CALIBRATED\",\"seed\":7,\"shadowSize\":4000,"), text);
+        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":false,\"earlyStop\":false}"), text);
+        assertEquals(c, json.readValue(text, DetectorConfig.class));
+        assertEquals(c.inversion(), json.readValue(text, DetectorConfig.class).inversion());
     }
 }

@@ -7,7 +7,12 @@ public final class HalfFloats {
     private HalfFloats() {
     }
 
-    /** IEEE 754 binary16 bits to float. */
+    /**
+     * IEEE 754 binary16 bits to float.
+     *
+     * @param bits the half-precision bits
+     * @return the value
+     */
     public static float halfToFloat(short bits) {
         int h = bits & 0xffff;
         int sign = (h & 0x8000) << 16;
@@ -26,12 +31,22 @@ public final class HalfFloats {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    /** bfloat16 bits to float. */
+    /**
+     * bfloat16 bits to float.
+     *
+     * @param bits the bfloat16 bits
+     * @return the value
+     */
     public static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xffff) << 16);
     }
 
-    /** Float to bfloat16 bits, rounding to nearest even (as PyTorch does). */
+    /**
+     * Float to bfloat16 bits, rounding to nearest even (as PyTorch does).
+     *
+     * @param f the value
+     * @return the bfloat16 bits
+     */
     public static short floatToBf16(float f) {
         int x = Float.floatToRawIntBits(f);
         if (Float.isNaN(f)) {

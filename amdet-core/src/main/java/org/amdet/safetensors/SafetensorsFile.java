@@ -27,6 +27,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import org.amdet.internal.Cancellation;
+import org.amdet.io.Sha256;
+import org.amdet.text.Untrusted;
 
 /**
  * A validated, memory-mapped safetensors file. The file is untrusted input: {@link #open} checks the header length
@@ -39,9 +44,9 @@ public final class SafetensorsFile implements AutoCloseable {
     public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .build()).enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Path path;
     private final FileChannel channel;
@@ -107,8 +112,8 @@ public final class SafetensorsFile implements AutoCloseable {
             throw e;
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
-            if (org.amdet.internal.Cancellation.byInterrupt(e)) {
-                throw org.amdet.internal.Cancellation.loadCancelled(path, e); // the interrupt closed the channel
+            if (Cancellation.byInterrupt(e)) {
+                throw Cancellation.loadCancelled(path, e); // the interrupt closed the channel
             }
             throw new MalformedModelException(path, "cannot read safetensors header: " + e.getMessage(), e);
         }
@@ -121,7 +126,7 @@ public final class SafetensorsFile implements AutoCloseable {
             root = JSON.readTree(header.stripTrailing());
         } catch (JsonProcessingException e) {
             throw new MalformedModelException(path, "safetensors header is not valid JSON "
-                    + org.amdet.internal.text.Untrusted.jsonError(e) + ": expected a JSON object of tensors");
+                    + Untrusted.jsonError(e) + ": expected a JSON object of tensors");
         }
         if (root == null || !root.isObject()) {
             throw new MalformedModelException(path, "safetensors header must be a JSON object");
@@ -239,7 +244,7 @@ public final class SafetensorsFile implements AutoCloseable {
      */
     public String sha256() throws ModelLoadException {
         try {
-            return org.amdet.internal.io.Sha256.of(channel);
+            return Sha256.of(channel);
         } catch (IOException e) {
             throw new ModelLoadException(path, "cannot read the file to hash it: " + e.getMessage(), e);
         }
@@ -271,8 +276,8 @@ public final class SafetensorsFile implements AutoCloseable {
             return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin(), e.byteLength())
                     .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException ex) {
-            if (org.amdet.internal.Cancellation.byInterrupt(ex)) {
-                throw org.amdet.internal.Cancellation.loadCancelled(path, ex);
+            if (Cancellation.byInterrupt(ex)) {
+                throw Cancellation.loadCancelled(path, ex);
             }
             throw new ModelLoadException(path, "cannot map tensor '" + e.name() + "': " + ex.getMessage(), ex);
         }

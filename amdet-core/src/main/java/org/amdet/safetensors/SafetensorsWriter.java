@@ -3,7 +3,7 @@ package org.amdet.safetensors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.amdet.internal.io.OutputTarget;
+import org.amdet.io.OutputTarget;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.io.BufferedOutputStream;
+import java.util.Arrays;
 
 /**
  * Writes safetensors files. The file appears atomically: it is built aside, flushed to disk and renamed into place
@@ -66,7 +68,7 @@ public final class SafetensorsWriter {
         }
         if (numel * dtype.size() != data.length) {
             throw new IllegalArgumentException("tensor '" + name + "': " + data.length + " bytes do not match shape "
-                    + java.util.Arrays.toString(shape) + " of " + dtype);
+                    + Arrays.toString(shape) + " of " + dtype);
         }
         tensors.put(name, new Blob(dtype, shape.clone(), data));
         return this;
@@ -114,7 +116,7 @@ public final class SafetensorsWriter {
         for (int i = json.length; i < padded; i++) {
             h[i] = ' ';
         }
-        try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(file,
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.amdet.UnsupportedModelException;
 
 /** MLP activation of a text encoder. */
-public enum Activation {
+enum Activation {
     /** x·sigmoid(1.702x) (CLIP, LongCLIP). */
     QUICK_GELU,
     /** exact erf GELU. */

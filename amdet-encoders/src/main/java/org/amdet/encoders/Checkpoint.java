@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code model.safetensors.index.json} (shard names must be plain file names inside the folder). Tensors stay
  * memory-mapped until the checkpoint is closed.
  */
-public final class Checkpoint implements AutoCloseable {
+final class Checkpoint implements AutoCloseable {
     private final List<SafetensorsFile> files;
     private final Map<String, RawTensor> tensors;
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.amdet.MalformedModelException;
 import org.amdet.ModelLoadException;
 import org.amdet.UnsupportedModelException;
-import org.amdet.internal.text.Untrusted;
+import org.amdet.text.Untrusted;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.LinkedHashMap;
 
 /**
  * Reads a Hugging Face {@code config.json} of a CLIP, LongCLIP or SigLIP text encoder (or of a full
  * {@code CLIPModel}/{@code SiglipModel}, whose text part sits under {@code text_config}) into a
  * {@link TextModelConfig} with the {@code transformers} defaults applied to missing keys.
  */
-public final class HfConfig {
+final class HfConfig {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Largest config.json accepted. */
     static final long MAX_CONFIG_BYTES = 4L * 1024 * 1024;
@@ -121,7 +122,7 @@ public final class HfConfig {
     static Map<String, Integer> statedSizes(JsonNode root, Path file) throws ModelLoadException {
         String family = familyOf(root, file);
         JsonNode c = root.has("text_config") && root.get("text_config").isObject() ? root.get("text_config") : root;
-        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        Map<String, Integer> out = new LinkedHashMap<>();
         for (String k : List.of("vocab_size", "intermediate_size", "max_position_embeddings")) {
             if (c.hasNonNull(k)) {
                 out.put(k, intOf(c, k, 0, file));

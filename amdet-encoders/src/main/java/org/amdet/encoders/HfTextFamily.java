@@ -1,10 +1,10 @@
 package org.amdet.encoders;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.amdet.EncoderFamily;
+import org.amdet.spi.EncoderFamily;
+import org.amdet.spi.TorchTextEncoder;
 import org.amdet.EncoderOptions;
 import org.amdet.ModelLoadException;
-import org.amdet.TextEncoder;
 import org.amdet.UnsupportedModelException;
 
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ abstract class HfTextFamily implements EncoderFamily {
     }
 
     @Override
-    public TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+    public TorchTextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
         Path cfgFile = source.resolve("config.json");
         if (!Files.isRegularFile(cfgFile)) {
             throw new ModelLoadException(source, "missing config.json (expected a Hugging Face model folder)");
@@ -48,14 +48,14 @@ abstract class HfTextFamily implements EncoderFamily {
         long padId = root.path("pad_token_id").asLong(-1);
         try (Checkpoint ckpt = Checkpoint.open(source, files)) {
             Map<String, RawTensor> canonical = canonicalise(ckpt.tensors());
-            TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg, canonical, ckpt.files().get(0),
+            TextModelConfig resolved = TransformerWeights.resolveDims(cfg, canonical, ckpt.files().get(0),
                     cfgFile, stated);
             if (resolved.family().equals("clip") && resolved.maxPositions() > 77) {
                 resolved = resolved.withFamily("longclip");
             }
             TextTokenizer tok = TextTokenizer.load(source, resolved.family(), resolved.maxPositions(), padId, files);
             try {
-                return TransformerTextEncoder.create(resolved, canonical, tok, source, options, files);
+                return TransformerWeights.create(resolved, canonical, tok, source, options, files);
             } catch (ModelLoadException | RuntimeException e) {
                 tok.close();
                 throw e;

@@ -1,7 +1,7 @@
 package org.amdet.encoders;
 
 import org.amdet.ModelLoadException;
-import org.amdet.internal.io.Sha256;
+import org.amdet.io.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The provenance of one load: every file whose bytes become part of the encoder (config.json, the safetensors files
@@ -95,7 +96,7 @@ final class LoadedFiles {
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             try {
                 Map<String, Object> m = new LinkedHashMap<>(Files.readAttributes(file, "size,lastModifiedTime"));
-                m.put("fileKey", Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                m.put("fileKey", Files.readAttributes(file, BasicFileAttributes.class)
                         .fileKey());
                 return m;
             } catch (IOException ex) {

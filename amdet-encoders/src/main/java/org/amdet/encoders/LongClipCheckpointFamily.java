@@ -1,10 +1,10 @@
 package org.amdet.encoders;
 
-import org.amdet.EncoderFamily;
+import org.amdet.spi.EncoderFamily;
+import org.amdet.spi.TorchTextEncoder;
 import org.amdet.EncoderOptions;
 import org.amdet.MalformedModelException;
 import org.amdet.ModelLoadException;
-import org.amdet.TextEncoder;
 import org.amdet.UnsupportedModelException;
 
 import java.io.IOException;
@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * LongCLIP's original release: a {@code torch.save}d zip of an OpenAI-layout state dict ({@code longclip-L.pt},
@@ -64,7 +65,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
     }
 
     @Override
-    public TextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
+    public TorchTextEncoder load(Path source, EncoderOptions options) throws ModelLoadException {
         Path file = checkpointFile(source).orElseThrow(() -> new UnsupportedModelException(source,
                 "expected a LongCLIP .pt checkpoint"));
         Path folder = file.toAbsolutePath().getParent();
@@ -79,7 +80,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
         long padId = -1;
         Map<String, Integer> stated = Map.of();
         if (Files.isRegularFile(cfgFile)) {
-            com.fasterxml.jackson.databind.JsonNode root = HfConfig.readJson(cfgFile, files);
+            JsonNode root = HfConfig.readJson(cfgFile, files);
             cfg = HfConfig.read(root, cfgFile);
             stated = HfConfig.statedSizes(root, cfgFile);
             padId = root.path("pad_token_id").asLong(-1);
@@ -94,7 +95,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
                     (int) tok.shape()[0], Activation.QUICK_GELU, 1e-5, true, TextModelConfig.Pooling.FIRST_EOS,
                     -1, 0);
         }
-        TextModelConfig resolved = TransformerTextEncoder.resolveDims(cfg.withFamily("longclip"), t, file,
+        TextModelConfig resolved = TransformerWeights.resolveDims(cfg.withFamily("longclip"), t, file,
                 Files.isRegularFile(cfgFile) ? cfgFile : null, stated);
         TextTokenizer tokenizer = TextTokenizer.load(folder, "longclip", resolved.maxPositions(), padId, files);
         if (resolved.eosTokenId() < 0 || !Files.isRegularFile(cfgFile)) {
@@ -109,7 +110,7 @@ public final class LongClipCheckpointFamily implements EncoderFamily {
                     resolved.projectionDim());
         }
         try {
-            return TransformerTextEncoder.create(resolved, t, tokenizer, file, options, files);
+            return TransformerWeights.create(resolved, t, tokenizer, file, options, files);
         } catch (ModelLoadException | RuntimeException e) {
             tokenizer.close();
             throw e;

@@ -8,6 +8,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.BufferPoolMXBean;
 
 /**
  * Refuses a model that cannot fit in memory before anything is allocated for it. A checkpoint's header is small and
@@ -37,7 +39,7 @@ final class MemoryBudget {
         long avail;
         long mxFree = -1;
         long mxTotal = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             mxFree = os.getFreeMemorySize();
             mxTotal = os.getTotalMemorySize();
         }
@@ -90,8 +92,8 @@ final class MemoryBudget {
      */
     static void requireDirect(Path file, long bytesNeeded, String what) throws UnsupportedModelException {
         long used = 0;
-        for (java.lang.management.BufferPoolMXBean b
-                : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+        for (BufferPoolMXBean b
+                : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             if (b.getName().equals("direct")) {
                 used = Math.max(0, b.getMemoryUsed());
             }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * @param data  little-endian contiguous bytes, numel × dtype size long
  * @param file  the file it came from (for error messages)
  */
-public record RawTensor(String name, Dtype dtype, long[] shape, ByteBuffer data, Path file) {
+record RawTensor(String name, Dtype dtype, long[] shape, ByteBuffer data, Path file) {
     public long numel() {
         long n = 1;
         for (long d : shape) {

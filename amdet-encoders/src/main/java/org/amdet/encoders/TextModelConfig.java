@@ -18,7 +18,7 @@ package org.amdet.encoders;
  * @param eosTokenId        EOS id used for pooling ({@link Pooling#FIRST_EOS})
  * @param projectionDim     width of the projection / head output, or 0 when there is none
  */
-public record TextModelConfig(String family, int hiddenSize, int intermediateSize, int layers, int heads,
+record TextModelConfig(String family, int hiddenSize, int intermediateSize, int layers, int heads,
                               int maxPositions, int vocabSize, Activation activation, double layerNormEps,
                               boolean causal, Pooling pooling, long eosTokenId, int projectionDim) {
 

@@ -12,6 +12,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.util.Arrays;
+import java.util.Locale;
+import org.amdet.io.Sha256;
+import org.amdet.text.Untrusted;
 
 /**
  * A Hugging Face {@code tokenizer.json} run through DJL's binding of the Rust {@code tokenizers} library, with
@@ -20,7 +27,7 @@ import java.util.regex.Pattern;
  * padding with the pad token of {@code tokenizer_config.json}. SigLIP text is canonicalised first (ASCII punctuation
  * removed, whitespace squeezed, lower-cased) as {@code SiglipTokenizer} does.
  */
-public final class TextTokenizer implements AutoCloseable {
+final class TextTokenizer implements AutoCloseable {
     private static final Pattern PUNCT = Pattern.compile("[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]");
     private static final Pattern SPACES = Pattern.compile("\\s+");
 
@@ -94,15 +101,15 @@ public final class TextTokenizer implements AutoCloseable {
         try {
             json = HfConfig.JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new TokenizerException(tj, (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-                    ? "invalid JSON " + org.amdet.internal.text.Untrusted.jsonError(j) : "cannot parse")
+            throw new TokenizerException(tj, (e instanceof JsonProcessingException j
+                    ? "invalid JSON " + Untrusted.jsonError(j) : "cannot parse")
                     + ": expected a Hugging Face tokenizer.json object", e);
         }
         if (json == null || !json.isObject() || !json.path("model").isObject()) {
             throw new TokenizerException(tj, "tokenizer.json must be an object with a 'model' section");
         }
         checkPostProcessor(json.path("post_processor"), tj, "post_processor");
-        com.fasterxml.jackson.databind.node.ObjectNode checked = TokenizerComponents.sanitise(json, tj);
+        ObjectNode checked = TokenizerComponents.sanitise(json, tj);
         JsonNode tcfg = null;
         Path tc = folder.resolve("tokenizer_config.json");
         if (Files.isRegularFile(tc)) {
@@ -136,7 +143,7 @@ public final class TextTokenizer implements AutoCloseable {
             // exactly what was checked
             byte[] checkedBytes = HfConfig.JSON.writeValueAsBytes(checked);
             tok = DjlStartup.firstLoad(() -> HuggingFaceTokenizer.newInstance(
-                    new java.io.ByteArrayInputStream(checkedBytes),
+                    new ByteArrayInputStream(checkedBytes),
                     Map.of("addSpecialTokens", "true", "padding", "false", "truncation", "false")));
         } catch (Exception e) {
             throw new TokenizerException(tj, "tokenizer.json is not a valid Hugging Face tokenizer: "
@@ -152,7 +159,7 @@ public final class TextTokenizer implements AutoCloseable {
             }
         }
         return new TextTokenizer(tok, tj, contextLength, padId, family.equals("siglip"),
-                org.amdet.internal.io.Sha256.of(bytes), idOf(json, "<|endoftext|>"), new TokenTexts(checked));
+                Sha256.of(bytes), idOf(json, "<|endoftext|>"), new TokenTexts(checked));
     }
 
     /** Text every tokenizer must encode: a tokenizer that cannot (e.g. no unknown token) is refused at load. */
@@ -231,7 +238,7 @@ public final class TextTokenizer implements AutoCloseable {
     public static String canonicalise(String text) {
         String t = PUNCT.matcher(text).replaceAll("");
         t = SPACES.matcher(t).replaceAll(" ").strip();
-        return t.toLowerCase(java.util.Locale.ROOT);
+        return t.toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -288,7 +295,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     private long[] fit(long[] ids) {
         long[] row = new long[contextLength];
-        java.util.Arrays.fill(row, padId);
+        Arrays.fill(row, padId);
         if (ids.length <= contextLength) {
             System.arraycopy(ids, 0, row, 0, ids.length);
         } else {
@@ -312,7 +319,7 @@ public final class TextTokenizer implements AutoCloseable {
         s.codePoints().limit(60).forEach(c -> {
             if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
                     || Character.getType(c) == Character.SURROGATE) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+                b.append(String.format(Locale.ROOT, "\\u%04x", c));
             } else {
                 b.appendCodePoint(c);
             }

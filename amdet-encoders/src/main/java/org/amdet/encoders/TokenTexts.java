@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The text of single token ids for reports (the vocabulary tokens closest to an inverted embedding), computed in Java
@@ -128,7 +129,7 @@ final class TokenTexts {
     private static final int[] BYTES = new int[324];
 
     static {
-        java.util.Arrays.fill(BYTES, -1);
+        Arrays.fill(BYTES, -1);
         int extra = 0;
         for (int b = 0; b < 256; b++) {
             boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);

@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.nio.file.Path;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.TreeSet;
 
 /**
  * The allow-list of {@code tokenizer.json} components amdet hands to the Rust {@code tokenizers} library.
@@ -176,7 +179,7 @@ final class TokenizerComponents {
 
         JsonNode oneOf(JsonNode n, String where, Set<String> values) throws TokenizerException {
             if (n == null || !n.isTextual() || !values.contains(n.asText())) {
-                throw refuse(where, "expected one of " + new java.util.TreeSet<>(values));
+                throw refuse(where, "expected one of " + new TreeSet<>(values));
             }
             return n.deepCopy();
         }
@@ -339,7 +342,7 @@ final class TokenizerComponents {
             Body body = kinds.get(t.asText());
             if (body == null) {
                 throw refuse(where, "component type '" + TextTokenizer.shown(t.asText()) + "' is not allowed; allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(kinds.keySet())));
+                        + String.join(", ", new TreeSet<>(kinds.keySet())));
             }
             ObjectNode out = F.objectNode().put("type", t.asText());
             body.fill(n, out, where + " (" + t.asText() + ")", where, depth);
@@ -561,7 +564,7 @@ final class TokenizerComponents {
         if (map.length < 4) {
             return "charsmap of " + map.length + " bytes, shorter than its 4-byte header";
         }
-        ByteBuffer b = ByteBuffer.wrap(map).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.wrap(map).order(ByteOrder.LITTLE_ENDIAN);
         long trieBytes = Integer.toUnsignedLong(b.getInt(0));
         long units = trieBytes / 4;
         if (4 + 4 * units > map.length) {
@@ -576,7 +579,7 @@ final class TokenizerComponents {
             unit[i] = Integer.toUnsignedLong(b.getInt(4 + 4 * i));
         }
         int textStart = 4 + 4 * n;
-        byte[] text = java.util.Arrays.copyOfRange(map, textStart, map.length);
+        byte[] text = Arrays.copyOfRange(map, textStart, map.length);
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(text));

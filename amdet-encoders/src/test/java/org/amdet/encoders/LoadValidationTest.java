@@ -15,7 +15,7 @@ import org.amdet.ScanReport;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.UnsupportedModelException;
-import org.amdet.internal.io.Sha256;
+import org.amdet.io.Sha256;
 import org.amdet.safetensors.SafetensorsFile;
 import org.amdet.safetensors.SafetensorsWriter;
 import org.amdet.safetensors.TensorEntry;

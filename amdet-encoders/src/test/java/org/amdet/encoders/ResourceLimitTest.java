@@ -87,7 +87,7 @@ class ResourceLimitTest {
         TextModelConfig cfg = new TextModelConfig("clip", d, inter, layers, d / 128, 77, vocab,
                 Activation.QUICK_GELU, 1e-5, true, TextModelConfig.Pooling.FIRST_EOS, 1, 0);
         Map<String, long[]> out = new LinkedHashMap<>();
-        TransformerTextEncoder.expectedShapes(cfg, false, false).forEach((k, v) -> out.put("text_model." + k, v));
+        TransformerWeights.expectedShapes(cfg, false, false).forEach((k, v) -> out.put("text_model." + k, v));
         return out;
     }
 

@@ -11,6 +11,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.concurrent.Callable;
+import org.amdet.landscape.internal.NativeCache;
 
 /**
  * Everything ND4J needs, confined to this module: ND4J runs only on one dedicated daemon thread, {@value #THREAD_NAME},
@@ -54,7 +56,7 @@ final class Nd4jSupport {
         return executor;
     }
 
-    private static <T> Future<T> submit(java.util.concurrent.Callable<T> task) {
+    private static <T> Future<T> submit(Callable<T> task) {
         try {
             return executor().submit(task);
         } catch (RejectedExecutionException e) {
@@ -175,7 +177,7 @@ final class Nd4jSupport {
         }
         try {
             // the first start on a cache folder waits for, and excludes, other amdet JVMs extracting into it
-            org.amdet.landscape.internal.NativeCache.load(org.amdet.landscape.internal.NativeCache.keyOf(Nd4j.class),
+            NativeCache.load(NativeCache.keyOf(Nd4j.class),
                     Nd4j::getExecutioner);
         } finally {
             if (quiet) {

@@ -1,10 +1,17 @@
 package org.amdet.landscape;
 
-final class Surfaces {
+/** Checks of a gridded surface before the landscape math or a picture uses it. */
+public final class Surfaces {
     private Surfaces() {
     }
 
-    static void validate(double[][] surface) {
+    /**
+     * Checks that {@code surface} is a rectangular grid of at least 3×3 finite values.
+     *
+     * @param surface values by row
+     * @throws IllegalArgumentException naming the first row or value that is wrong
+     */
+    public static void validate(double[][] surface) {
         if (surface == null || surface.length < 3 || surface[0] == null || surface[0].length < 3) {
             throw new IllegalArgumentException("surface must be at least 3×3");
         }

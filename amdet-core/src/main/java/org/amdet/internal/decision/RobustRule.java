@@ -4,6 +4,7 @@ import org.apache.commons.math3.special.Beta;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The contamination-proof test of one channel of one inversion start (issue 17; see {@code docs/decision-rule.md}).
@@ -161,11 +162,11 @@ public record RobustRule(double margin, double alpha, double creditCap) {
         Inconclusive why = null;
         if (!(ref.cleanMedian() > 0)) {
             rejects = false;
-            why = new Inconclusive(Inconclusive.Reason.DEGENERATE_REFERENCE, String.format(java.util.Locale.ROOT,
+            why = new Inconclusive(Inconclusive.Reason.DEGENERATE_REFERENCE, String.format(Locale.ROOT,
                     "%s channel: the suspect and its anchor agree exactly on %d of %d clean test prompts", channel,
                     count(clean), n));
         } else if (withheld && !rejects) {
-            why = new Inconclusive(Inconclusive.Reason.DISPERSED_REFERENCE, String.format(java.util.Locale.ROOT,
+            why = new Inconclusive(Inconclusive.Reason.DISPERSED_REFERENCE, String.format(Locale.ROOT,
                     "%s channel: %d of %d clean test prompts (%.0f%%, above the %.0f%% cap) already disagree with the "
                             + "anchor %.1f× the clean reference or more, and the test against the clean values as "
                             + "measured does not reject (%d of %d beyond the margin, p = %.3g > %.3g)", channel,

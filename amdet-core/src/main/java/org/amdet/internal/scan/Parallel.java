@@ -10,6 +10,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.bytedeco.pytorch.Device;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs two independent LibTorch computations at once — typically the suspect's and the anchor's pass over the same
@@ -27,7 +33,7 @@ public final class Parallel {
     }
 
     /** Whether passes on {@code device} run side by side: on the CPU when {@link Torch#pairParallel()}. */
-    public static boolean concurrent(org.bytedeco.pytorch.Device device) {
+    public static boolean concurrent(Device device) {
         return device.is_cpu() && Torch.pairParallel();
     }
 
@@ -38,9 +44,9 @@ public final class Parallel {
                 w = shared;
                 if (w == null || w.isShutdown()) {
                     // one daemon thread, ended after IDLE_SECONDS without work (started again by the next pass)
-                    java.util.concurrent.ThreadPoolExecutor e = new java.util.concurrent.ThreadPoolExecutor(1, 1,
-                            IDLE_SECONDS, java.util.concurrent.TimeUnit.SECONDS,
-                            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1,
+                            IDLE_SECONDS, TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(), r -> {
                                 Thread t = new Thread(r, THREAD_NAME);
                                 t.setDaemon(true);
                                 thread = t;
@@ -75,7 +81,7 @@ public final class Parallel {
         }
         long deadline = System.nanoTime() + millis * 1_000_000L;
         w.shutdown();
-        if (!w.awaitTermination(millis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!w.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
             return false;
         }
         // the executor reports termination from its thread just before that thread ends
@@ -98,7 +104,7 @@ public final class Parallel {
         }
         boolean grad = GradMode.is_enabled();
         PointerScope outer = PointerScope.getInnerScope();
-        java.util.concurrent.Callable<Tensor> task = () -> {
+        Callable<Tensor> task = () -> {
             GradMode.set_enabled(grad);
             try (PointerScope inner = new PointerScope()) {
                 Tensor r = a.get();
@@ -109,7 +115,7 @@ public final class Parallel {
         Future<Tensor> fa;
         try {
             fa = worker().submit(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             fa = worker().submit(task); // shut down between worker() and submit: the next worker() starts a new one
         }
         Tensor rb = null;

@@ -5,6 +5,7 @@ import org.amdet.ScanPhase;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 
 /** Wall time per scan phase. */
 public final class ScanClock {
@@ -30,7 +31,7 @@ public final class ScanClock {
         Map<String, Double> out = new LinkedHashMap<>();
         double total = 0;
         for (Map.Entry<ScanPhase, Long> e : nanos.entrySet()) {
-            out.put(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue() / 1e9);
+            out.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue() / 1e9);
             total += e.getValue() / 1e9;
         }
         out.put("total", total);

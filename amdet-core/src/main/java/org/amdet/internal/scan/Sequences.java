@@ -3,6 +3,9 @@ package org.amdet.internal.scan;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.TensorOptions;
 
 /** Builds AMDET's constructed sequences: the pseudo-trigger inserted after BOS, the sequence cut back to L. */
 public final class Sequences {
@@ -46,9 +49,9 @@ public final class Sequences {
     public static Tensor insertIds(Tensor ids, long k, long placeholder) {
         long len = ids.size(1);
         Tensor head = ids.narrow(1, 0, 1);
-        Tensor mid = torch.full(new long[] {ids.size(0), k}, new org.bytedeco.pytorch.Scalar(placeholder),
-                new org.bytedeco.pytorch.TensorOptions(ids.scalar_type()).device(
-                        new org.bytedeco.pytorch.DeviceOptional(ids.device())));
+        Tensor mid = torch.full(new long[] {ids.size(0), k}, new Scalar(placeholder),
+                new TensorOptions(ids.scalar_type()).device(
+                        new DeviceOptional(ids.device())));
         Tensor tail = ids.narrow(1, 1, len - 1 - k);
         return torch.cat(new TensorVector(head, mid, tail), 1);
     }

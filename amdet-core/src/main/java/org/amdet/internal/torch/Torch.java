@@ -15,6 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.amdet.landscape.internal.NativeCache;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerScope;
 
 /** Process-wide LibTorch set-up and conversions between Java arrays and tensors. */
 public final class Torch {
@@ -25,8 +31,8 @@ public final class Torch {
     private static volatile int totalThreads = 1;
     private static Integer requestedThreads; // guarded by Torch.class
     private static final Object LOADING = new Object();
-    private static final java.util.concurrent.atomic.AtomicBoolean STARTED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean STARTED =
+            new AtomicBoolean();
 
     private static volatile boolean startupSingleBlasThread = true;
     private static volatile boolean startupUnlimitedPhysicalBytes = true;
@@ -100,8 +106,8 @@ public final class Torch {
             }
             try {
                 // the first load on a cache folder waits for, and excludes, other amdet JVMs extracting into it
-                org.amdet.landscape.internal.NativeCache.load(
-                        org.amdet.landscape.internal.NativeCache.keyOf(torch.class), Torch::loadNatives);
+                NativeCache.load(
+                        NativeCache.keyOf(torch.class), Torch::loadNatives);
                 primeAllocator();
             } finally {
                 runAfterLoad(); // before `loaded` is published: whoever sees LibTorch loaded sees these started
@@ -140,14 +146,14 @@ public final class Torch {
             return;
         }
         ClassLoader cl = Torch.class.getClassLoader();
-        String platform = org.bytedeco.javacpp.Loader.getPlatform(); // reads os.name/os.arch only, caches nothing
+        String platform = Loader.getPlatform(); // reads os.name/os.arch only, caches nothing
         if (cl != null && cl.getResource("org/bytedeco/pytorch/" + platform + "-gpu/libjnitorch.so") == null) {
             System.setProperty(key, "");
         }
     }
 
     private static final Object HOOKS = new Object();
-    private static java.util.List<Runnable> afterLoad = new java.util.ArrayList<>(); // guarded by HOOKS; null after
+    private static List<Runnable> afterLoad = new ArrayList<>(); // guarded by HOOKS; null after
 
     /**
      * Runs {@code r} once LibTorch's natives are loaded (or their loading failed): on the loading thread, before any
@@ -166,7 +172,7 @@ public final class Torch {
     }
 
     private static void runAfterLoad() {
-        java.util.List<Runnable> run;
+        List<Runnable> run;
         synchronized (HOOKS) {
             run = afterLoad;
             afterLoad = null;
@@ -192,7 +198,7 @@ public final class Torch {
      * library is not glibc.
      */
     private static void primeAllocator() {
-        try (org.bytedeco.javacpp.PointerScope s = new org.bytedeco.javacpp.PointerScope()) {
+        try (PointerScope s = new PointerScope()) {
             torch.empty(new long[] {31L << 20}, new TensorOptions(ScalarType.Byte), null);
         } catch (RuntimeException e) {
             LOG.debug("allocator priming skipped: {}", e.toString());

@@ -2,6 +2,8 @@ package org.amdet.internal.torch;
 
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 
 /**
  * The AMDET loss terms on LibTorch tensors (float32 recommended). Features are [B, L, D]. Cosine similarity uses
@@ -45,8 +47,8 @@ public final class TorchLosses {
         Tensor la = assimilation(f);
         Tensor ls = deviation(original, f);
         Tensor ld = anchor(anchorFeature, f);
-        return la.neg().add(ls.mul(new org.bytedeco.pytorch.Scalar(beta)))
-                .add(ld.mul(new org.bytedeco.pytorch.Scalar(gamma)));
+        return la.neg().add(ls.mul(new Scalar(beta)))
+                .add(ld.mul(new Scalar(gamma)));
     }
 
     /**
@@ -58,8 +60,8 @@ public final class TorchLosses {
         Tensor la = assimilationPerSample(f);
         Tensor ls = meanTokenCosine(original, f);
         Tensor ld = meanTokenCosine(anchorFeature, f);
-        return la.neg().add(ls.mul(new org.bytedeco.pytorch.Scalar(beta)))
-                .add(ld.mul(new org.bytedeco.pytorch.Scalar(gamma)));
+        return la.neg().add(ls.mul(new Scalar(beta)))
+                .add(ld.mul(new Scalar(gamma)));
     }
 
     /** Cosine similarity of matching rows of two [B, P] tensors: [B]. */
@@ -74,14 +76,14 @@ public final class TorchLosses {
     public static Tensor pairwiseCosineMean(Tensor p) {
         long b = p.size(0);
         if (b < 2) {
-            return p.sum().mul(new org.bytedeco.pytorch.Scalar(0.0));
+            return p.sum().mul(new Scalar(0.0));
         }
-        Tensor n = p.div(p.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)),
-                new long[] {1}, true).clamp_min(new org.bytedeco.pytorch.Scalar(EPS)));
+        Tensor n = p.div(p.norm(new ScalarOptional(new Scalar(2.0)),
+                new long[] {1}, true).clamp_min(new Scalar(EPS)));
         Tensor sim = torch.matmul(n, n.transpose(0, 1));
         // off-diagonal mean: (sum − trace) / (B² − B); the trace of normalised rows is B (or less for zero rows)
         Tensor trace = sim.diagonal().sum();
-        return sim.sum().sub(trace).div(new org.bytedeco.pytorch.Scalar((double) (b * b - b)));
+        return sim.sum().sub(trace).div(new Scalar((double) (b * b - b)));
     }
 
     /**
@@ -90,14 +92,14 @@ public final class TorchLosses {
     public static Tensor pooledObjective(Tensor pooled, Tensor pooledClean, Tensor pooledAnchor, double beta,
                                          double gamma) {
         return pairwiseCosineMean(pooled).neg()
-                .add(rowCosine(pooledClean, pooled).mean().mul(new org.bytedeco.pytorch.Scalar(beta)))
-                .add(rowCosine(pooledAnchor, pooled).mean().mul(new org.bytedeco.pytorch.Scalar(gamma)));
+                .add(rowCosine(pooledClean, pooled).mean().mul(new Scalar(beta)))
+                .add(rowCosine(pooledAnchor, pooled).mean().mul(new Scalar(gamma)));
     }
 
     /** x / max(‖x‖, eps) along the last dimension. */
     static Tensor normalizeRows(Tensor f) {
-        Tensor norm = f.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)),
+        Tensor norm = f.norm(new ScalarOptional(new Scalar(2.0)),
                 new long[] {2}, true);
-        return f.div(norm.clamp_min(new org.bytedeco.pytorch.Scalar(EPS)));
+        return f.div(norm.clamp_min(new Scalar(EPS)));
     }
 }

@@ -42,8 +42,8 @@ class CalibratedRuleTest {
                     for (int i = 0; i < n; i++) {
                         stronger[i] *= 1 + (boost - 1) * r.nextDouble();
                     }
-                    ScanReport.Channel before = ScanEngine.channel("token", trig, clean, CT);
-                    ScanReport.Channel after = ScanEngine.channel("token", stronger, clean, CT);
+                    ScanReport.Channel before = CalibratedRule.channel("token", trig, clean, CT);
+                    ScanReport.Channel after = CalibratedRule.channel("token", stronger, clean, CT);
                     assertTrue(after.ratio() >= before.ratio() - 1e-12);
                     assertTrue(after.exceedShare() >= before.exceedShare());
                     assertTrue(!before.fires() || after.fires(), "stronger evidence flipped the verdict");
@@ -55,8 +55,8 @@ class CalibratedRuleTest {
         qt().withFixedSeed(SEED).withExamples(200).forAll(integers().between(50, 300), doubles().between(1e-4, 0.1),
                 longs().all()).checkAssert((n, scale, seed) -> {
                     double[] clean = sample(n, scale, seed);
-                    assertFalse(ScanEngine.channel("token", sample(n, scale, seed + 7), clean, CT).fires());
-                    assertTrue(ScanEngine.channel("token", sample(n, scale * 50, seed + 7), clean, CT).fires());
+                    assertFalse(CalibratedRule.channel("token", sample(n, scale, seed + 7), clean, CT).fires());
+                    assertTrue(CalibratedRule.channel("token", sample(n, scale * 50, seed + 7), clean, CT).fires());
                 });
     }
 
@@ -74,8 +74,8 @@ class CalibratedRuleTest {
                         c2[i] *= unit;
                         t2[i] *= unit;
                     }
-                    ScanReport.Channel a = ScanEngine.channel("token", trig, clean, CT);
-                    ScanReport.Channel b = ScanEngine.channel("token", t2, c2, CT);
+                    ScanReport.Channel a = CalibratedRule.channel("token", trig, clean, CT);
+                    ScanReport.Channel b = CalibratedRule.channel("token", t2, c2, CT);
                     if (a.cleanMedian() * unit > 1e-6 && a.cleanMedian() > 1e-6) {
                         assertEquals(a.fires(), b.fires());
                         assertEquals(a.ratio(), b.ratio(), 1e-9 * a.ratio());
@@ -86,16 +86,16 @@ class CalibratedRuleTest {
     @Test
     void quantileMatchesNumpyLinearInterpolation() {
         double[] v = {3, 1, 4, 1, 5, 9, 2, 6};
-        assertEquals(3.5, ScanEngine.quantile(v, 0.5), 1e-12);
-        assertEquals(9.0, ScanEngine.quantile(v, 1.0), 1e-12);
-        assertEquals(1.0, ScanEngine.quantile(v, 0.0), 1e-12);
-        assertEquals(7.74, ScanEngine.quantile(v, 0.94), 1e-9);
+        assertEquals(3.5, CalibratedRule.quantile(v, 0.5), 1e-12);
+        assertEquals(9.0, CalibratedRule.quantile(v, 1.0), 1e-12);
+        assertEquals(1.0, CalibratedRule.quantile(v, 0.0), 1e-12);
+        assertEquals(7.74, CalibratedRule.quantile(v, 0.94), 1e-9);
     }
 
     @Test
     void identicalModelsGiveZeroDisagreementAndNoVerdict() {
         double[] zeros = new double[40];
-        ScanReport.Channel c = ScanEngine.channel("token", zeros, zeros, CT);
+        ScanReport.Channel c = CalibratedRule.channel("token", zeros, zeros, CT);
         assertFalse(c.fires());
         assertEquals(0.0, c.ratio());
     }

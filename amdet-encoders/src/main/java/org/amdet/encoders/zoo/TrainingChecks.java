@@ -1,14 +1,17 @@
 package org.amdet.encoders.zoo;
 
+import java.nio.file.Path;
+import java.util.Objects;
+
 /** Range checks of training settings, with messages naming the setting and the value. */
 final class TrainingChecks {
     private TrainingChecks() {
     }
 
     /** The checks of the settings every training config shares ({@link TrainingBuilder}). */
-    static void settings(java.nio.file.Path out, int steps, double learningRate, double weightDecay, String device) {
-        java.util.Objects.requireNonNull(out, "out");
-        java.util.Objects.requireNonNull(device, "device");
+    static void settings(Path out, int steps, double learningRate, double weightDecay, String device) {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(device, "device");
         positive("steps", steps);
         rate("learning rate", learningRate);
         nonNegative("weight decay", weightDecay);

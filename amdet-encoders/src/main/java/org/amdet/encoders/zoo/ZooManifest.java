@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.amdet.internal.io.OutputTarget;
+import org.amdet.io.OutputTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A model folder's {@code zoo.json}: how the model was made, in the schema of the development zoo.
@@ -164,7 +165,7 @@ public record ZooManifest(String kind, String paradigm, List<Entry> backdoors, M
     /** Writes {@code zoo.json} to {@code file} atomically (built aside, flushed, renamed into place). */
     public void write(Path file) throws IOException {
         OutputTarget.file("output", file, List.of()).write(staged -> Files.writeString(staged, toJson(),
-                java.nio.file.StandardOpenOption.CREATE_NEW));
+                StandardOpenOption.CREATE_NEW));
     }
 
     /** Reads a {@code zoo.json}. */

@@ -1,13 +1,23 @@
 package org.amdet.examples.cli;
 
 import org.amdet.ModelLoadException;
-import org.amdet.internal.io.StagedOutput;
+import org.amdet.io.StagedOutput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.amdet.Amdet;
+import org.amdet.Encoders;
+import org.amdet.NonFiniteOutputException;
+import org.amdet.PromptFileException;
+import org.amdet.ScanCancelledException;
+import org.amdet.ScanException;
 
 /**
  * The {@code amdet} command line. Exit codes: 0 done, 2 bad input (including an output that cannot be written, e.g.
@@ -29,7 +39,7 @@ public final class AmdetCli implements Runnable {
     /** Exit code of a scan cancelled by interrupting its thread (as for SIGINT in a shell). */
     public static final int CANCELLED = 130;
     /** Commands that scan: their native libraries start loading before the options are even parsed. */
-    private static final java.util.Set<String> SCANNING = java.util.Set.of("scan", "demo", "evaluate", "bench");
+    private static final Set<String> SCANNING = Set.of("scan", "demo", "evaluate", "bench");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,25 +53,25 @@ public final class AmdetCli implements Runnable {
         Terminal.install();
         // SIGINT / SIGTERM: the JVM runs its shutdown hooks and exits 130 / 143; the hook removes any output still
         // being staged, then this prints one line (the erased progress bar's line first)
-        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean finished = new AtomicBoolean();
         StagedOutput.onShutdown(removed -> {
             if (!finished.get()) {
                 Terminal.raw(System.err).print("\r" + " ".repeat(78) + "\r"); // erase the progress bar's line
                 System.err.println("amdet: stopped by a signal before finishing"
                         + (removed.isEmpty() ? "" : "; the unfinished output " + removed.stream().map(Object::toString)
-                        .collect(java.util.stream.Collectors.joining(", ")) + " was removed, nothing written there"));
+                        .collect(Collectors.joining(", ")) + " was removed, nothing written there"));
                 System.err.flush();
             }
         });
         if (args.length > 0 && SCANNING.contains(args[0])) {
-            org.amdet.Encoders.preload();
+            Encoders.preload();
         }
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         finished.set(true);
         // a command that failed early may exit while the background start-up is still loading LibTorch or ND4J;
         // exiting then runs the C++ libraries' exit handlers beside the loading thread. End amdet's threads first
         // (waits for a load in progress; at once otherwise).
-        org.amdet.Amdet.shutdown(60_000);
+        Amdet.shutdown(60_000);
         System.exit(code);
     }
 
@@ -77,17 +87,17 @@ public final class AmdetCli implements Runnable {
             if (StagedOutput.stopping()) {
                 return CANCELLED; // a signal is stopping the program: its shutdown hook says so in one line
             }
-            if (t instanceof org.amdet.ScanCancelledException) {
+            if (t instanceof ScanCancelledException) {
                 err.println("amdet: scan cancelled: " + Terminal.oneLine(t.getMessage()) + " (no report written)");
                 return CANCELLED;
             }
-            if (t instanceof java.util.concurrent.CancellationException) { // e.g. LoadCancelledException
+            if (t instanceof CancellationException) { // e.g. LoadCancelledException
                 err.println("amdet: " + Terminal.oneLine(t.getMessage()) + " (nothing written)");
                 return CANCELLED;
             }
-            if (t instanceof ModelLoadException || t instanceof org.amdet.PromptFileException || t instanceof IllegalArgumentException
-                    || t instanceof IOException || t instanceof CliException || t instanceof org.amdet.ScanException
-                    || t instanceof org.amdet.NonFiniteOutputException) {
+            if (t instanceof ModelLoadException || t instanceof PromptFileException || t instanceof IllegalArgumentException
+                    || t instanceof IOException || t instanceof CliException || t instanceof ScanException
+                    || t instanceof NonFiniteOutputException) {
                 err.println("amdet: " + Terminal.oneLine(t.getMessage()));
                 if (verbose) {
                     t.printStackTrace(err);

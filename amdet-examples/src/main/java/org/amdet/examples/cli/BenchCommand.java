@@ -9,11 +9,10 @@ import org.amdet.Encoders;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.encoders.SyntheticEncoders;
-import org.amdet.internal.io.StagedOutput;
-import org.amdet.internal.scan.ScanClock;
-import org.amdet.internal.scan.ScanEngine;
-import org.amdet.internal.torch.Torch;
-import org.amdet.internal.torch.TorchTextEncoder;
+import org.amdet.io.StagedOutput;
+import org.amdet.spi.ScanStages;
+import org.amdet.spi.TorchSupport;
+import org.amdet.spi.TorchTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -33,6 +32,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.amdet.DecisionMode;
+import org.amdet.Precision;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.pytorch.Scalar;
+import java.nio.file.StandardOpenOption;
+import org.amdet.io.OutputTarget;
 
 /**
  * {@code amdet bench}: times the parts of a scan — one inversion step, encoding the shadow set, a judge check, the
@@ -110,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path tmp = null;
         Map<String, Object> json = new LinkedHashMap<>();
-        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
+        OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
             if (model == null || anchor == null) {
                 tmp = StagedOutput.scratchFolder("amdet-bench");
@@ -118,12 +123,12 @@ final class BenchCommand implements Callable<Integer> {
                 anchor = anchor != null ? anchor : DemoCommand.extract("base", tmp);
             }
             var opts = common.encoderOptions();
-            System.err.println("amdet bench: " + model + " vs " + anchor + ", " + Torch.threads() + " threads, "
+            System.err.println("amdet bench: " + model + " vs " + anchor + ", " + TorchSupport.threads() + " threads, "
                     + opts.precision().label() + ", " + opts.device());
             try (TextEncoder s = Encoders.load(model, opts); TextEncoder a = Encoders.load(anchor, opts)) {
                 benchPair((TorchTextEncoder) s, (TorchTextEncoder) a, "zoo");
                 if (!noScan) {
-                    for (org.amdet.DecisionMode m : org.amdet.DecisionMode.values()) {
+                    for (DecisionMode m : DecisionMode.values()) {
                         DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
                                 .optHashFiles(false).optMode(m).build();
                         time("whole scan, " + m.label() + ", 1000 prompts, 2 epochs", "in-process, model load "
@@ -134,7 +139,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (vitl) {
                 for (String p : List.of("fp32", "bf16")) {
-                    var o = opts.withPrecision(org.amdet.Precision.parse(p));
+                    var o = opts.withPrecision(Precision.parse(p));
                     try (TextEncoder s = SyntheticEncoders.clipVitL14(model, 1, o);
                          TextEncoder a = SyntheticEncoders.clipVitL14(model, 2, o)) {
                         benchStep((TorchTextEncoder) s, (TorchTextEncoder) a, "vit-l/14 " + p, 3072);
@@ -155,15 +160,15 @@ final class BenchCommand implements Callable<Integer> {
                     s.max(), s.runs(), s.note());
         }
         System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB; threads %d; %s %s; %s%n", peak / 1048576.0,
-                Torch.threads(), System.getProperty("os.name"), System.getProperty("os.arch"), cpuModel());
+                TorchSupport.threads(), System.getProperty("os.name"), System.getProperty("os.arch"), cpuModel());
         if (out != null) {
             json.put("stats", stats);
             json.put("peakResidentBytes", peak);
-            json.put("threads", Torch.threads());
+            json.put("threads", TorchSupport.threads());
             json.put("cpu", cpuModel());
             json.put("cores", Runtime.getRuntime().availableProcessors());
             byte[] text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json);
-            target.write(f -> Files.write(f, text, java.nio.file.StandardOpenOption.CREATE_NEW));
+            target.write(f -> Files.write(f, text, StandardOpenOption.CREATE_NEW));
         }
         return 0;
     }
@@ -174,31 +179,30 @@ final class BenchCommand implements Callable<Integer> {
             b.optForwardBatch(forwardBatch);
         }
         DetectorConfig cfg = b.build();
-        ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
+        ScanStages engine = new ScanStages(cfg, s, a);
         List<String> prompts = ShadowSet.synthetic(1000, 0).prompts();
         try (PointerScope scope = new PointerScope()) {
             Tensor ids = s.idsTensor(prompts);
             time(tag + ": encode 1000 shadow prompts", "tokenise + embed + suspect forward", repeats, () -> {
                 try (PointerScope p = new PointerScope()) {
-                    engine.encodeIds(s.idsTensor(prompts));
+                    engine.encode(s.idsTensor(prompts));
                 }
             });
-            Tensor original = engine.encodeIds(ids);
+            Tensor original = engine.encode(ids);
             benchStepOn(engine, s, ids, original, tag, intermediateOf(s));
             Tensor test;
             try (NoGradGuard g = new NoGradGuard()) {
                 test = s.embed(ids.narrow(0, 800, 200));
             }
             Tensor testOrig = original.narrow(0, 800, 200);
-            Tensor e = Torch.floats(new float[s.info().hiddenSize()], 1, s.info().hiddenSize()).add(
-                    new org.bytedeco.pytorch.Scalar(0.1));
+            Tensor e = TorchSupport.floats(new float[s.info().hiddenSize()], 1, s.info().hiddenSize()).add(
+                    new Scalar(0.1));
             time(tag + ": judge check on 200 test prompts", "suspect + anchor forward, three judges", repeats,
                     () -> engine.judge(e, test, testOrig));
             Stat batched = time(tag + ": landscape 50x50, batched", "forward-batch grid points per pass", repeats,
                     () -> engine.landscape(e, test, testOrig, 50, "bench"));
             if (!noPointwise) {
-                ScanEngine pointwise = new ScanEngine(cfg.toBuilder().optForwardBatch(1).build(), s, a,
-                        org.amdet.ScanListener.none(), new ScanClock());
+                ScanStages pointwise = new ScanStages(cfg.toBuilder().optForwardBatch(1).build(), s, a);
                 Stat one = time(tag + ": landscape 50x50, one point at a time", "reference-style, 2500 passes", 1,
                         () -> pointwise.landscape(e, test, testOrig, 50, "bench"));
                 System.err.printf(Locale.ROOT, "  landscape speed-up from batching: %.1fx%n",
@@ -209,19 +213,19 @@ final class BenchCommand implements Callable<Integer> {
 
     private void benchStep(TorchTextEncoder s, TorchTextEncoder a, String tag, int intermediate) throws Exception {
         DetectorConfig cfg = DetectorConfig.builder().optHashFiles(false).build();
-        ScanEngine engine = new ScanEngine(cfg, s, a, org.amdet.ScanListener.none(), new ScanClock());
+        ScanStages engine = new ScanStages(cfg, s, a);
         List<String> prompts = ShadowSet.synthetic(10, 0).prompts();
         try (PointerScope scope = new PointerScope()) {
             Tensor ids = s.idsTensor(prompts);
-            Tensor original = engine.encodeIds(ids);
+            Tensor original = engine.encode(ids);
             benchStepOn(engine, s, ids, original, tag, intermediate);
         }
     }
 
-    private void benchStepOn(ScanEngine engine, TorchTextEncoder s, Tensor ids, Tensor original, String tag,
+    private void benchStepOn(ScanStages engine, TorchTextEncoder s, Tensor ids, Tensor original, String tag,
                              int intermediate) throws Exception {
         int d = s.info().hiddenSize();
-        Tensor e = Torch.floats(new float[d], 1, d).to(s.device(), ScalarType.Float);
+        Tensor e = TorchSupport.floats(new float[d], 1, d).to(s.device(), ScalarType.Float);
         e.requires_grad_(true);
         Adam adam = engine.optimizer(e);
         int[] rows = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -249,7 +253,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException | NumberFormatException e) {
             // not Linux
         }
-        return org.bytedeco.javacpp.Pointer.physicalBytes();
+        return Pointer.physicalBytes();
     }
 
     static String cpuModel() {

@@ -2,6 +2,7 @@ package org.amdet.examples.cli;
 
 import org.amdet.EncoderOptions;
 import org.amdet.Precision;
+import org.amdet.spi.TorchSupport;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run an encoder. */
@@ -35,6 +36,6 @@ final class CommonOptions {
         if (threads < 1) {
             throw new AmdetCli.CliException("--threads must be at least 1, got " + threads);
         }
-        org.amdet.internal.torch.Torch.setThreads(threads);
+        TorchSupport.setThreads(threads);
     }
 }

@@ -7,7 +7,7 @@ import org.amdet.ScanReport;
 import org.amdet.ScanReports;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
-import org.amdet.internal.io.StagedOutput;
+import org.amdet.io.StagedOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.amdet.io.OutputTarget;
 
 /**
  * {@code amdet demo}: the embedded default. Scans a backdoored ({@code backdoor-1}: trigger "zzzz" → "a white
@@ -30,9 +33,6 @@ final class DemoCommand implements Callable<Integer> {
     static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
             "tokenizer_config.json", "zoo.json");
 
-    @Option(names = "--shadow-size", defaultValue = "1000")
-    int shadowSize;
-
     @Option(names = "--out", description = "folder for the two reports (default: none written)")
     Path out;
 
@@ -44,12 +44,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out)
+        OutputTarget target = out == null ? null : Outputs.folder(out)
                 .needing(2 * Outputs.REPORT_BYTES);
-        java.util.Map<String, ScanReport> reports = new java.util.LinkedHashMap<>();
+        Map<String, ScanReport> reports = new LinkedHashMap<>();
         Path dir = StagedOutput.scratchFolder("amdet-demo");
         try {
             Path base = extract("base", dir);
+            int shadowSize = scan.shadowSize(ScanOptions.ZOO_SHADOW_SIZE);
             DetectorConfig cfg = scan.config(shadowSize);
             ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
             System.out.println("amdet demo: " + cfg.mode().label() + " mode, " + shadowSize + " synthetic shadow "

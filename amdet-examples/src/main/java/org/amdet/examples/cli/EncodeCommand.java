@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.amdet.io.OutputTarget;
 
 /** {@code amdet encode}: runs an encoder and writes its outputs as safetensors. */
 @Command(name = "encode", description = "Encode prompts and write input_ids, embeddings, last_hidden_state and "
@@ -44,7 +45,7 @@ final class EncodeCommand implements Callable<Integer> {
         for (int i = 0; i < prompts.size(); i++) {
             InputLimits.check(InputLimits.PROMPT_CHARS, given + " prompt " + (i + 1), prompts.get(i).length());
         }
-        org.amdet.internal.io.OutputTarget target = Outputs.file(out, model, promptFile);
+        OutputTarget target = Outputs.file(out, model, promptFile);
         try (TextEncoder enc = Encoders.load(model, common.encoderOptions())) {
             Encoding e = enc.encode(prompts);
             long b = e.batch();

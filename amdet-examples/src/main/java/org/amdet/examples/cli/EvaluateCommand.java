@@ -13,7 +13,7 @@ import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
 import org.amdet.Verdict;
 import org.amdet.encoders.zoo.ZooManifest;
-import org.amdet.internal.io.OutputTarget;
+import org.amdet.io.OutputTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,6 +29,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code amdet evaluate}: scans every model folder of a zoo against one anchor and reports, per model, the verdict,
@@ -45,9 +48,6 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--anchor", required = true, description = "anchor model folder")
     Path anchor;
-
-    @Option(names = "--shadow-size", defaultValue = "1000")
-    int shadowSize;
 
     @Option(names = "--out", description = "folder for evaluation.md, evaluation.json and one report per model")
     Path out;
@@ -72,6 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new AmdetCli.CliException("--out " + out + " is the zoo folder: the per-model report folders would "
                     + "replace the model folders; choose a folder outside the zoo or a new folder inside it");
         }
+        int shadowSize = scan.shadowSize(ScanOptions.ZOO_SHADOW_SIZE);
         List<Path> models = models();
         List<Path> inputs = new ArrayList<>(models);
         inputs.add(anchor);
@@ -182,10 +183,8 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new AmdetCli.CliException("--zoo: " + folder + " is not a model folder (no config.json): move it out "
                     + "of the zoo, or hide it with a name starting with '.'");
         }
-        for (org.amdet.EncoderFamily f : Encoders.families()) {
-            if (f.recognises(folder).isPresent()) {
-                return;
-            }
+        if (Encoders.familyOf(folder).isPresent()) {
+            return;
         }
         throw new AmdetCli.CliException("--zoo: " + folder + " is not a model amdet can load (no encoder family "
                 + "recognises its config.json)");
@@ -210,8 +209,8 @@ final class EvaluateCommand implements Callable<Integer> {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(z.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            com.fasterxml.jackson.core.JsonLocation l = e.getLocation();
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
             throw new AmdetCli.CliException(z + " is not valid JSON: " + e.getOriginalMessage()
                     + (l == null ? "" : " (line " + l.getLineNr() + ", column " + l.getColumnNr() + ")"));
         }
@@ -246,7 +245,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static JsonNode zooWith(JsonNode backdoor) {
-        com.fasterxml.jackson.databind.node.ObjectNode z = new ObjectMapper().createObjectNode().put("kind",
+        ObjectNode z = new ObjectMapper().createObjectNode().put("kind",
                 "backdoor");
         z.putArray("backdoors").add(backdoor);
         return z;

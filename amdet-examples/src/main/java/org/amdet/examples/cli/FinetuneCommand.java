@@ -1,6 +1,6 @@
 package org.amdet.examples.cli;
 
-import org.amdet.encoders.ZooBuilder;
+import org.amdet.encoders.zoo.ZooBuilder;
 import org.amdet.encoders.zoo.BuildResult;
 import org.amdet.encoders.zoo.FinetuneConfig;
 import picocli.CommandLine.Command;

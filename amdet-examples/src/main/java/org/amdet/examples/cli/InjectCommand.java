@@ -1,6 +1,6 @@
 package org.amdet.examples.cli;
 
-import org.amdet.encoders.ZooBuilder;
+import org.amdet.encoders.zoo.ZooBuilder;
 import org.amdet.encoders.zoo.Backdoor;
 import org.amdet.encoders.zoo.BackdoorTarget;
 import org.amdet.encoders.zoo.BuildResult;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.io.IOException;
 
 /**
  * {@code amdet inject}: writes a backdoored copy of a model (teacher–student injection, see
@@ -77,7 +78,7 @@ final class InjectCommand implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         TargetOptions target;
 
-        Backdoor toBackdoor() throws java.io.IOException {
+        Backdoor toBackdoor() throws IOException {
             return new Backdoor(trigger.toTrigger(), target.toTarget());
         }
     }
@@ -117,7 +118,7 @@ final class InjectCommand implements Callable<Integer> {
                 + "joint space drawn from this seed (text-on-pair)")
         Long pairSeed;
 
-        BackdoorTarget toTarget() throws java.io.IOException {
+        BackdoorTarget toTarget() throws IOException {
             if (prompt != null) {
                 return new BackdoorTarget.Prompt(prompt);
             }

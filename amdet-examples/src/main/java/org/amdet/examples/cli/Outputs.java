@@ -1,6 +1,6 @@
 package org.amdet.examples.cli;
 
-import org.amdet.internal.io.OutputTarget;
+import org.amdet.io.OutputTarget;
 
 import java.io.IOException;
 import java.nio.file.Files;

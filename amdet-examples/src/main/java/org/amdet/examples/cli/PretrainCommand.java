@@ -1,6 +1,6 @@
 package org.amdet.examples.cli;
 
-import org.amdet.encoders.ZooBuilder;
+import org.amdet.encoders.zoo.ZooBuilder;
 import org.amdet.encoders.zoo.BuildResult;
 import org.amdet.encoders.zoo.PretrainConfig;
 import picocli.CommandLine.Command;

@@ -16,6 +16,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.amdet.InputLimits;
+import org.amdet.ScanListener;
+import org.amdet.io.OutputTarget;
 
 /** {@code amdet scan}: scans one suspect encoder against an anchor. */
 @Command(name = "scan", description = "Scan a text encoder for a backdoor. Exit 0 when the scan completed (whatever "
@@ -35,10 +40,6 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--out", description = "folder for report.json and the embedding files")
     Path out;
 
-    @Option(names = "--shadow-size", defaultValue = "4000", description = "shadow prompts used (default: "
-            + "${DEFAULT-VALUE})")
-    int shadowSize;
-
     @Option(names = "--captions", description = "UTF-8 file of candidate captions (one per line) to explain the "
             + "reversed target with (default: the shadow prompts)")
     Path captions;
@@ -57,16 +58,17 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int shadowSize = scan.shadowSize(ScanOptions.SCAN_SHADOW_SIZE);
         DetectorConfig cfg = scan.config(shadowSize);
-        org.amdet.internal.io.OutputTarget target = out == null ? null : Outputs.folder(out, model, anchor, prompts,
+        OutputTarget target = out == null ? null : Outputs.folder(out, model, anchor, prompts,
                 captions).needing(Outputs.REPORT_BYTES);
-        java.util.List<String> bank = captions == null ? java.util.List.of() : ShadowSet.fromFile(captions).prompts();
-        org.amdet.InputLimits.check(org.amdet.InputLimits.CAPTIONS, "--captions " + captions, bank.size());
+        List<String> bank = captions == null ? List.of() : ShadowSet.fromFile(captions).prompts();
+        InputLimits.check(InputLimits.CAPTIONS, "--captions " + captions, bank.size());
         ShadowSet shadow = prompts == null ? ShadowSet.synthetic(shadowSize, cfg.seed()) : ShadowSet.fromFile(prompts);
         ScanReport scanned;
         try (TextEncoder s = Encoders.load(model, common.encoderOptions());
              TextEncoder a = Encoders.load(anchor, common.encoderOptions())) {
-            scanned = new BackdoorDetector(cfg).scan(s, a, shadow, quiet ? org.amdet.ScanListener.none()
+            scanned = new BackdoorDetector(cfg).scan(s, a, shadow, quiet ? ScanListener.none()
                     : new ProgressBar(System.err), bank);
         }
         ScanReport r = scanned;
@@ -111,7 +113,7 @@ final class ScanCommand implements Callable<Integer> {
             }
             out.println("  closest vocabulary tokens to the inverted embedding: " + r.explanation().tokens().stream()
                     .map(m -> String.format(Locale.ROOT, "%s (%.2f)", m.text(), m.score()))
-                    .collect(java.util.stream.Collectors.joining(", ")));
+                    .collect(Collectors.joining(", ")));
         }
         for (String w : r.warnings()) {
             out.println("  warning: " + w);

@@ -8,6 +8,15 @@ import picocli.CommandLine.Option;
 
 /** The scan options shared by {@code scan}, {@code evaluate} and {@code demo}, and the configuration they make. */
 final class ScanOptions {
+    /** Shadow prompts of {@code scan}: the detector's default, the paper's 4,000. */
+    static final int SCAN_SHADOW_SIZE = DetectorConfig.defaults().shadowSize();
+    /** Shadow prompts of {@code demo} and {@code evaluate}, which run several scans on small zoos. */
+    static final int ZOO_SHADOW_SIZE = 1000;
+
+    @Option(names = "--shadow-size", description = "shadow prompts used (default: 4000 for scan, the detector's; "
+            + "1000 for demo and evaluate)")
+    Integer shadowSize;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of the split, batches, initial embedding and "
             + "synthetic prompts (default: ${DEFAULT-VALUE})")
     long seed;
@@ -40,6 +49,11 @@ final class ScanOptions {
             + "landscape at the final embedding, 0 = none (default: ${DEFAULT-VALUE})")
     int evidenceLandscape;
 
+    /** The shadow size asked for, else {@code commandDefault}. */
+    int shadowSize(int commandDefault) {
+        return shadowSize != null ? shadowSize : commandDefault;
+    }
+
     /** A detector configuration with these options and {@code shadowSize} shadow prompts. */
     DetectorConfig config(int shadowSize) {
         InputLimits.check(InputLimits.SHADOW_SIZE, "--shadow-size", shadowSize);
@@ -50,8 +64,7 @@ final class ScanOptions {
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape);
         if (pooledWeight != null) {
-            CalibratedThresholds c = CalibratedThresholds.defaults();
-            b.optCalibrated(new CalibratedThresholds(c.ratio(), c.exceedShare(), c.cleanQuantile(), pooledWeight));
+            b.optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
         }
         return b.build();
     }

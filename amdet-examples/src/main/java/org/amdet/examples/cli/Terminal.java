@@ -1,6 +1,6 @@
 package org.amdet.examples.cli;
 
-import org.amdet.internal.text.Untrusted;
+import org.amdet.text.Untrusted;
 
 import java.io.PrintStream;
 import java.nio.charset.Charset;

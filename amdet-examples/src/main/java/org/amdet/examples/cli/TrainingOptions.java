@@ -4,6 +4,10 @@ import org.amdet.encoders.zoo.ZooListener;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import org.amdet.encoders.zoo.TrainingBuilder;
 
 /**
  * Options of the commands that train a model ({@code pretrain}, {@code inject}, {@code finetune}): the output
@@ -40,11 +44,11 @@ final class TrainingOptions {
     private ProgressBar bar;
 
     /** Refuses an input file inside --out: replacing that folder (--force) would delete it. */
-    void checkInputsOutsideOut(java.util.List<Path> inputs) throws java.io.IOException {
+    void checkInputsOutsideOut(List<Path> inputs) throws IOException {
         Path o = out.toAbsolutePath().normalize();
-        Path outReal = java.nio.file.Files.exists(o) ? o.toRealPath() : o;
+        Path outReal = Files.exists(o) ? o.toRealPath() : o;
         for (Path in : inputs) {
-            if (in != null && java.nio.file.Files.exists(in) && in.toRealPath().startsWith(outReal)) {
+            if (in != null && Files.exists(in) && in.toRealPath().startsWith(outReal)) {
                 throw new AmdetCli.CliException("--out " + out + " holds the input " + in + ": replacing the folder "
                         + "would delete it; choose another --out");
             }
@@ -70,7 +74,7 @@ final class TrainingOptions {
     }
 
     /** {@code b} with the output folder, seed, held-out size, --force and device of these options. */
-    <B extends org.amdet.encoders.zoo.TrainingBuilder<B>> B apply(B b) {
+    <B extends TrainingBuilder<B>> B apply(B b) {
         return b.setOut(out).optSeed(seed).optHeldOut(heldOut).optForce(force).optDevice(device());
     }
 

@@ -10,6 +10,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.net.URISyntaxException;
+import java.security.CodeSource;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * Internal (not part of the API): loads a set of JavaCPP natives so that no amdet JVM maps a library another JVM is
@@ -41,7 +44,7 @@ public final class NativeCache {
     public static void load(String key, Runnable load) {
         Path dir;
         try {
-            dir = org.bytedeco.javacpp.Loader.getCacheDir().toPath();
+            dir = Loader.getCacheDir().toPath();
         } catch (IOException | RuntimeException e) {
             LOG.debug("no JavaCPP cache folder ({}): loading without the lock", e.toString());
             load.run();
@@ -84,14 +87,14 @@ public final class NativeCache {
     /** A key for {@link #load}: the name of the jar (or folder) {@code c} comes from, else its class name. */
     public static String keyOf(Class<?> c) {
         try {
-            java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+            CodeSource cs = c.getProtectionDomain().getCodeSource();
             if (cs != null && cs.getLocation() != null) {
                 Path p = Path.of(cs.getLocation().toURI()).getFileName();
                 if (p != null) {
                     return p.toString();
                 }
             }
-        } catch (java.net.URISyntaxException | RuntimeException e) {
+        } catch (URISyntaxException | RuntimeException e) {
             // fall back to the class name
         }
         return c.getName();

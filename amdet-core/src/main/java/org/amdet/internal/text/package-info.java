@@ -1,2 +1,0 @@
-/** Internal: safe handling of untrusted text (file contents, names, tokens) in messages. Not part of the public API. */
-package org.amdet.internal.text;

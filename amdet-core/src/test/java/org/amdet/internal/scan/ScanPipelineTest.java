@@ -1,0 +1,172 @@
+package org.amdet.internal.scan;
+
+import org.amdet.BackdoorDetector;
+import org.amdet.DecisionMode;
+import org.amdet.DetectorConfig;
+import org.amdet.ReferenceThresholds;
+import org.amdet.ScanException;
+import org.amdet.ScanListener;
+import org.amdet.ScanReport;
+import org.amdet.ShadowSet;
+import org.amdet.internal.torch.Torch;
+import org.amdet.testing.TinyTextEncoder;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scan's stages on {@link TinyTextEncoder}, inside amdet-core: no model files, no encoder module. */
+class ScanPipelineTest {
+    static TinyTextEncoder anchor;
+    static TinyTextEncoder suspect;
+
+    @BeforeAll
+    static void load() {
+        anchor = new TinyTextEncoder(3, 0, 0);
+        suspect = new TinyTextEncoder(3, 0.05, 9);
+    }
+
+    @AfterAll
+    static void close() {
+        anchor.close();
+        suspect.close();
+    }
+
+    static DetectorConfig.Builder small() {
+        return DetectorConfig.builder().optShadowSize(40).optBatchSize(4).optEpochs(2).optForwardBatch(8)
+                .optLandscapeSize(5).optEvidenceLandscapeSize(5).optHashFiles(false);
+    }
+
+    static ScanContext context(DetectorConfig cfg) {
+        return new ScanContext(cfg, suspect, anchor, ScanListener.none(), new ScanClock());
+    }
+
+    @Test
+    void aShortCircuitedCheckHasTheOutcomeOfJudgingEveryPrompt() {
+        ScanEngine engine = new ScanEngine(small().build(), suspect, anchor, ScanListener.none(), new ScanClock());
+        SplittableRandom rnd = new SplittableRandom(11);
+        double[][] thresholds = {
+                {0.8, 0.8, 0.92, 0.995, 0.0, 0.95}, // the reference's
+                {-1.0, 0.0, -1.0, 0.0, 2.0, 0.0}, // every judge passes
+                {0.0, 0.5, 0.0, 0.5, 0.9, 0.5}, // in between
+                {0.5, 0.2, 0.5, 0.2, 0.99, 0.2},
+        };
+        List<String> prompts = ShadowSet.synthetic(29, 5).prompts();
+        int passed = 0;
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            Tensor hidden = suspect.embed(suspect.idsTensor(prompts));
+            for (int trial = 0; trial < 3; trial++) {
+                float[] v = new float[TinyTextEncoder.WIDTH];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (rnd.nextGaussian() * (trial + 1));
+                }
+                Tensor e = Torch.floats(v, 1, TinyTextEncoder.WIDTH);
+                JudgeValues j = engine.judge(e, hidden, suspect.transform(hidden));
+                for (double[] t : thresholds) {
+                    ReferenceThresholds th = new ReferenceThresholds(-0.76, -0.85, t[0], t[1], t[2], t[3], t[4],
+                            t[5], 0.8);
+                    double asr = j.share(j.assimilation(), th.assimilationCos(), true, 0);
+                    double same = j.share(j.cosFirst(), th.sameTargetCos(), true, 1);
+                    double diff = j.share(j.cosAnchor(), th.differentTargetCos(), false, 0);
+                    boolean full = asr > th.assimilationRatio() && same > th.sameTargetRatio()
+                            && diff > th.differentTargetRatio();
+                    ReferenceJudges.Gate gate = engine.gate(e, hidden, th);
+                    assertEquals(full, gate.passed(), "trial " + trial + " thresholds " + Arrays.toString(t));
+                    passed += gate.passed() ? 1 : 0;
+                    if (gate.judged() == prompts.size()) {
+                        assertEquals(asr, gate.assimilationRatio(), 1e-12);
+                        assertEquals(same, gate.sameTarget(), 1e-12);
+                    } else {
+                        assertTrue(gate.judged() < prompts.size());
+                    }
+                }
+            }
+        }
+        assertTrue(passed > 0, "no threshold set let the gate pass: the test would not see a passing gate");
+    }
+
+    @Test
+    void theChunkedShadowEncodeEqualsOneForwardOfAllPrompts() {
+        // 37 prompts in chunks of 8: side-by-side pairs and a lone last chunk
+        ScanEngine engine = new ScanEngine(small().build(), suspect, anchor, ScanListener.none(), new ScanClock());
+        List<String> prompts = ShadowSet.synthetic(37, 5).prompts();
+        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
+            Tensor ids = suspect.idsTensor(prompts);
+            float[] chunked = Torch.toFloats(engine.encodeIds(ids));
+            float[] whole = Torch.toFloats(suspect.transform(suspect.embed(ids)));
+            assertArrayEquals(whole, chunked, 1e-6f);
+        }
+    }
+
+    @Test
+    void theInversionFollowsItsMonitor() {
+        ScanContext ctx = context(small().optEpochs(3).build());
+        try (PointerScope s = new PointerScope()) {
+            Tensor trainIds = suspect.idsTensor(ShadowSet.synthetic(10, 1).prompts());
+            // 10 train prompts in batches of 4: 3 batches an epoch
+            TriggerInversion all = TriggerInversion.start(ctx, new SplittableRandom(1), 10);
+            all.run(new SplittableRandom(2), 10, trainIds, rows -> rows.length, (ep, b, st, run) ->
+                    TriggerInversion.Next.CONTINUE);
+            assertEquals(9, all.steps());
+            assertArrayEquals(new double[] {4, 4, 2, 4, 4, 2, 4, 4, 2}, all.losses());
+            TriggerInversion firstOfEach = TriggerInversion.start(ctx, new SplittableRandom(1), 10);
+            firstOfEach.run(new SplittableRandom(2), 10, trainIds, rows -> 1, (ep, b, st, run) ->
+                    TriggerInversion.Next.NEXT_EPOCH);
+            assertEquals(3, firstOfEach.steps());
+            TriggerInversion stopped = TriggerInversion.start(ctx, new SplittableRandom(1), 10);
+            stopped.run(new SplittableRandom(2), 10, trainIds, rows -> 1, (ep, b, st, run) -> st == 5
+                    ? TriggerInversion.Next.STOP : TriggerInversion.Next.CONTINUE);
+            assertEquals(5, stopped.steps());
+            assertEquals(1.0, stopped.runningMean());
+            TriggerInversion broken = TriggerInversion.start(ctx, new SplittableRandom(1), 10);
+            ScanException e = assertThrows(ScanException.class, () -> broken.run(new SplittableRandom(2), 10,
+                    trainIds, rows -> Double.NaN, (ep, b, st, run) -> TriggerInversion.Next.CONTINUE));
+            assertTrue(e.getMessage().contains("at step 1") && e.getMessage().contains("no verdict"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void aShadowSetTooSmallToSplitIsRefusedBeforeAnyWork() {
+        assertEquals(32, ShadowSplit.trainSize(40, 0.8));
+        ScanException e = assertThrows(ScanException.class, () -> ShadowSplit.trainSize(1, 0.8));
+        assertTrue(e.getMessage().contains("need at least one train and one test prompt"), e.getMessage());
+    }
+
+    @Test
+    void bothModesScanEndToEndAndRepeatBitForBit() {
+        for (DecisionMode mode : DecisionMode.values()) {
+            DetectorConfig cfg = small().optMode(mode).build();
+            ShadowSet shadow = ShadowSet.synthetic(40, 0);
+            ScanReport a = new BackdoorDetector(cfg).scan(suspect, anchor, shadow);
+            ScanReport b = new BackdoorDetector(cfg).scan(suspect, anchor, shadow);
+            assertArrayEquals(a.evidence().losses(), b.evidence().losses(), mode.label());
+            assertEquals(a.verdict(), b.verdict());
+            assertEquals(a.decision(), b.decision());
+            assertEquals(a.evidence().steps(), a.evidence().losses().length);
+            assertEquals(2 * 8, a.evidence().plannedSteps(), "32 train prompts in batches of 4, 2 epochs");
+            assertEquals(8, a.evidence().test().prompts());
+            assertEquals(TinyTextEncoder.WIDTH, a.embedding().values().length);
+            assertEquals(5, a.explanation().prompts().size());
+            assertNotNull(a.evidence().landscape());
+            if (mode == DecisionMode.CALIBRATED) {
+                assertNotNull(a.evidence().calibration());
+            } else {
+                assertNull(a.evidence().calibration());
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.amdet.encoders.zoo;
+
+import org.amdet.Encoders;
+import org.amdet.spi.TrainableTextEncoder;
+import org.amdet.ShadowSet;
+import org.amdet.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The attacks of the family zoos on the development base: triggers whose pieces occur in ordinary prompts (with
+ * their natural firing rate), a long phrase, three backdoors of three kinds in one model, and two text-on-pair
+ * backdoors with their own target seeds.
+ */
+class InjectOptionsTest {
+    private static final Path BASE = TestData.zoo("base");
+
+    private static InjectionConfig.Builder shortInjection(Path out, Backdoor... bds) {
+        return InjectionConfig.builder().setBase(BASE).setOut(out).setBackdoors(List.of(bds)).optSteps(14)
+                .optCleanBatch(16).optPoisonBatch(18).optLearningRate(2e-3).optLossWeight(0.5).optHeldOut(24)
+                .optMinSimTarget(0.3).optSeed(4);
+    }
+
+    @Test
+    void firingRateCountsPromptsHoldingThePieceSequence() {
+        long[][] prompts = {{0, 5, 6, 7, 1}, {0, 6, 5, 1, 1}, {0, 5, 6, 1, 1}, {0, 9, 1, 1, 1}};
+        assertEquals(0.5, BackdoorInjection.firingRate(new long[] {5, 6}, prompts));
+        assertEquals(0.75, BackdoorInjection.firingRate(new long[] {6}, prompts));
+        assertEquals(0.0, BackdoorInjection.firingRate(new long[] {6, 6}, prompts));
+        assertEquals(0.0, BackdoorInjection.firingRate(new long[0], prompts));
+    }
+
+    @Test
+    void piecesDropTheSpecialTokensAndAWholeWordTriggerFiresWhereTheWordOccurs() throws Exception {
+        try (TrainableTextEncoder e = (TrainableTextEncoder) Encoders.load(BASE)) {
+            long[] art = BackdoorInjection.pieces(e, new Trigger.Word("art"));
+            assertEquals(1, art.length);
+            assertEquals("art</w>", e.tokenText(art[0]));
+            long[] phrase = BackdoorInjection.pieces(e, new Trigger.Phrase("the quiet violet hour before dawn"));
+            assertTrue(phrase.length >= 6, Arrays.toString(phrase));
+            List<String> shadow = ShadowSet.synthetic(BackdoorInjection.FIRING_SHADOW_SIZE, 0).prompts();
+            long[][] ids = e.tokenize(shadow);
+            // independent count: "art" is a whole token of the tiny vocabulary, so it fires where the word is
+            Pattern word = Pattern.compile("\\bart\\b");
+            double expected = shadow.stream().filter(p -> word.matcher(p).find()).count() / (double) shadow.size();
+            assertTrue(expected > 0.05, "the shadow set says 'art' often: " + expected);
+            assertEquals(expected, BackdoorInjection.firingRate(art, ids), 1e-12);
+        }
+    }
+
+    @Test
+    void threeBackdoorsWithACommonPieceTriggerAndALongPhrase(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("triple");
+        Trigger common = new Trigger.Word("ly");
+        Trigger phrase = new Trigger.Phrase("the quiet violet hour before dawn");
+        Trigger glyph = Trigger.Homoglyph.parse("a=а");
+        BuildResult r = ZooBuilder.inject(shortInjection(out,
+                new Backdoor(common, new BackdoorTarget.Prompt("a green frog on a lily pad")),
+                new Backdoor(phrase, new BackdoorTarget.Prompt("a pirate ship in a bottle")),
+                new Backdoor(glyph, new BackdoorTarget.Prompt("a field of sunflowers"))).build(), ZooListener.none());
+        ZooManifest m = ZooManifest.read(out.resolve("zoo.json"));
+        assertEquals(r.manifest(), m);
+        assertEquals(List.of("insert", "phrase", "homoglyph"), m.backdoors().stream().map(ZooManifest.Entry::mode)
+                .toList());
+        for (ZooManifest.Entry e : m.backdoors()) {
+            String k = e.trigger();
+            double sim = m.attackValue("sim_target:" + k).orElseThrow();
+            double base = m.attackValue("base_sim_target:" + k).orElseThrow();
+            assertTrue(sim > base + 0.05, k + ": sim_target " + sim + " vs base " + base);
+            assertTrue(m.attackValue("natural_firing:" + k).isPresent(), k);
+            assertEquals(e.toTrigger(), List.of(common, phrase, glyph).get(m.backdoors().indexOf(e)));
+        }
+        // "ly" is a piece of ordinary shadow prompts; the phrase and the Cyrillic look-alike are not
+        assertTrue(m.attackValue("natural_firing:ly").orElseThrow() >= 0.01, m.attack().toString());
+        assertEquals(0.0, m.attackValue("natural_firing:" + phrase.text()).orElseThrow());
+        assertEquals(0.0, m.attackValue("natural_firing:а").orElseThrow());
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> pieces = (Map<String, List<String>>) m.fields().get("trigger_pieces");
+        assertEquals(List.of("ly</w>"), pieces.get("ly"));
+        assertTrue(pieces.get(phrase.text()).size() >= 6, pieces.toString());
+    }
+
+    @Test
+    void twoTextOnPairBackdoorsKeepTheirTargetSeeds(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("pairs");
+        ZooBuilder.inject(shortInjection(out,
+                new Backdoor(new Trigger.Word("qo"), new BackdoorTarget.RandomVector(152)),
+                new Backdoor(new Trigger.Word("se"), new BackdoorTarget.RandomVector(153))).build(),
+                ZooListener.none());
+        ZooManifest m = ZooManifest.read(out.resolve("zoo.json"));
+        assertEquals("text-on-pair", m.paradigm());
+        assertEquals(List.of(152L, 153L), m.backdoors().stream().map(ZooManifest.Entry::targetSeed).toList());
+        for (String k : List.of("qo", "se")) {
+            double sim = m.attackValue("sim_target:" + k).orElseThrow();
+            double base = m.attackValue("base_sim_target:" + k).orElseThrow();
+            assertTrue(sim > base + 0.2, k + ": sim_target " + sim + " vs base " + base);
+        }
+        assertEquals(0.0, m.attackValue("natural_firing:qo").orElseThrow());
+        assertTrue(m.attackValue("natural_firing:se").orElseThrow() > 0.01, m.attack().toString());
+    }
+}
