@@ -3,7 +3,6 @@ package org.amdet;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 
 import java.util.Objects;
 
@@ -18,7 +17,7 @@ import java.util.Objects;
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE)
-@JsonDeserialize(builder = DetectorConfig.Builder.class)
+@JsonDeserialize(builder = DetectorConfigBuilder.class)
 @JsonPropertyOrder({"mode", "seed", "shadowSize", "trainFraction", "tokens", "learningRate", "weightDecay", "batchSize",
         "epochs", "beta", "gamma", "checkEvery", "thresholds", "calibrated", "landscapeSize", "landscapeExtent",
         "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop"})
@@ -104,7 +103,8 @@ public final class DetectorConfig {
     public record Execution(int forwardBatch, boolean hashFiles) {
     }
 
-    private DetectorConfig(Builder b) {
+    /** Copies the settings of {@code b}, which {@link DetectorConfigBuilder#build()} has validated. */
+    DetectorConfig(DetectorConfigBuilder b) {
         this.mode = b.mode;
         this.seed = b.seed;
         this.shadowSize = b.shadowSize;
@@ -127,49 +127,6 @@ public final class DetectorConfig {
         this.evidenceLandscapeSize = b.evidenceLandscapeSize;
         this.trimSequences = b.trimSequences;
         this.earlyStop = b.earlyStop;
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(thresholds, "thresholds");
-        Objects.requireNonNull(calibrated, "calibrated");
-        positive("shadowSize", shadowSize);
-        positive("tokens", tokens);
-        positive("batchSize", batchSize);
-        positive("epochs", epochs);
-        positive("checkEvery", checkEvery);
-        positive("landscapePrompts", landscapePrompts);
-        positive("forwardBatch", forwardBatch);
-        if (!(trainFraction > 0 && trainFraction < 1)) {
-            throw new IllegalArgumentException("trainFraction must be in (0, 1), got " + trainFraction);
-        }
-        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
-        }
-        if (!(weightDecay >= 0) || !Double.isFinite(weightDecay)) {
-            throw new IllegalArgumentException("weightDecay must be non-negative, got " + weightDecay);
-        }
-        if (!Double.isFinite(beta) || !Double.isFinite(gamma)) {
-            throw new IllegalArgumentException("beta and gamma must be finite");
-        }
-        if (evidenceLandscapeSize != 0 && evidenceLandscapeSize < 3) {
-            throw new IllegalArgumentException("evidenceLandscapeSize must be 0 (off) or at least 3, got "
-                    + evidenceLandscapeSize);
-        }
-        if (landscapeSize < 3) {
-            throw new IllegalArgumentException("landscapeSize must be at least 3, got " + landscapeSize);
-        }
-        if (!(landscapeExtent > 0) || !Double.isFinite(landscapeExtent)) {
-            throw new IllegalArgumentException("landscapeExtent must be positive, got " + landscapeExtent);
-        }
-        InputLimits.check(InputLimits.SHADOW_SIZE, "shadowSize", shadowSize);
-        InputLimits.check(InputLimits.EPOCHS, "epochs", epochs);
-        InputLimits.check(InputLimits.LANDSCAPE_PROMPTS, "landscapePrompts", landscapePrompts);
-        InputLimits.check(InputLimits.LANDSCAPE_SIZE, "evidenceLandscapeSize", evidenceLandscapeSize);
-        InputLimits.check(InputLimits.LANDSCAPE_SIZE, "landscapeSize", landscapeSize);
-    }
-
-    private static void positive(String name, int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, got " + v);
-        }
     }
 
     /**
@@ -186,8 +143,8 @@ public final class DetectorConfig {
      *
      * @return a new builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static DetectorConfigBuilder builder() {
+        return new DetectorConfigBuilder();
     }
 
     /**
@@ -195,8 +152,8 @@ public final class DetectorConfig {
      *
      * @return a new builder holding these settings
      */
-    public Builder toBuilder() {
-        Builder b = new Builder();
+    public DetectorConfigBuilder toBuilder() {
+        DetectorConfigBuilder b = new DetectorConfigBuilder();
         b.mode = mode;
         b.seed = seed;
         b.shadowSize = shadowSize;
@@ -412,199 +369,5 @@ public final class DetectorConfig {
     public String toString() {
         return "DetectorConfig[seed=" + seed + ", " + split() + ", " + inversion() + ", " + decision() + ", "
                 + landscape() + ", " + execution() + "]";
-    }
-
-    /** Builder of {@link DetectorConfig}; every {@code opt*} method is optional. */
-    @JsonPOJOBuilder(withPrefix = "opt") // JSON: each property through its opt* setter
-    public static final class Builder {
-        private DecisionMode mode = DecisionMode.CALIBRATED;
-        private long seed = 0;
-        private int shadowSize = 4000;
-        private double trainFraction = 0.8;
-        private int tokens = 1;
-        private double learningRate = 8e-2;
-        private double weightDecay = 1e-5;
-        private int batchSize = 10;
-        private int epochs = 2;
-        private double beta = 0.1;
-        private double gamma = 0.1;
-        private int checkEvery = 2;
-        private ReferenceThresholds thresholds = ReferenceThresholds.reference();
-        private CalibratedThresholds calibrated = CalibratedThresholds.defaults();
-        private int landscapeSize = 50;
-        private double landscapeExtent = 10.0;
-        private int landscapePrompts = 1;
-        private int forwardBatch = 16;
-        private boolean hashFiles = true;
-        private int evidenceLandscapeSize = 21;
-        private boolean trimSequences = false;
-        private boolean earlyStop = true;
-
-        private Builder() {
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#mode() mode} set to {@code v}}
-         * @param v the value */
-        public Builder optMode(DecisionMode v) {
-            mode = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#seed() seed} set to {@code v}}
-         * @param v the value */
-        public Builder optSeed(long v) {
-            seed = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#shadowSize() shadowSize} set to {@code v}}
-         * @param v the value */
-        public Builder optShadowSize(int v) {
-            shadowSize = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#trainFraction() trainFraction} set to {@code v}}
-         * @param v the value */
-        public Builder optTrainFraction(double v) {
-            trainFraction = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#tokens() tokens} set to {@code v}}
-         * @param v the value */
-        public Builder optTokens(int v) {
-            tokens = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#learningRate() learningRate} set to {@code v}}
-         * @param v the value */
-        public Builder optLearningRate(double v) {
-            learningRate = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#weightDecay() weightDecay} set to {@code v}}
-         * @param v the value */
-        public Builder optWeightDecay(double v) {
-            weightDecay = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#batchSize() batchSize} set to {@code v}}
-         * @param v the value */
-        public Builder optBatchSize(int v) {
-            batchSize = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#epochs() epochs} set to {@code v}}
-         * @param v the value */
-        public Builder optEpochs(int v) {
-            epochs = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#beta() beta} set to {@code v}}
-         * @param v the value */
-        public Builder optBeta(double v) {
-            beta = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#gamma() gamma} set to {@code v}}
-         * @param v the value */
-        public Builder optGamma(double v) {
-            gamma = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#checkEvery() checkEvery} set to {@code v}}
-         * @param v the value */
-        public Builder optCheckEvery(int v) {
-            checkEvery = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#thresholds() thresholds} set to {@code v}}
-         * @param v the value */
-        public Builder optThresholds(ReferenceThresholds v) {
-            thresholds = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#calibrated() calibrated} set to {@code v}}
-         * @param v the value */
-        public Builder optCalibrated(CalibratedThresholds v) {
-            calibrated = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#landscapeSize() landscapeSize} set to {@code v}}
-         * @param v the value */
-        public Builder optLandscapeSize(int v) {
-            landscapeSize = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#landscapeExtent() landscapeExtent} set to {@code v}}
-         * @param v the value */
-        public Builder optLandscapeExtent(double v) {
-            landscapeExtent = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#landscapePrompts() landscapePrompts} set to {@code v}}
-         * @param v the value */
-        public Builder optLandscapePrompts(int v) {
-            landscapePrompts = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#forwardBatch() forwardBatch} set to {@code v}}
-         * @param v the value */
-        public Builder optForwardBatch(int v) {
-            forwardBatch = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#hashFiles() hashFiles} set to {@code v}}
-         * @param v the value */
-        public Builder optHashFiles(boolean v) {
-            hashFiles = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#evidenceLandscapeSize()} set to {@code v}}
-         * @param v the value */
-        public Builder optEvidenceLandscapeSize(int v) {
-            evidenceLandscapeSize = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#trimSequences() trimSequences} set to {@code v}}
-         * @param v the value (calibrated mode; default off) */
-        public Builder optTrimSequences(boolean v) {
-            trimSequences = v;
-            return this;
-        }
-
-        /** {@return this builder, with {@link DetectorConfig#earlyStop() earlyStop} set to {@code v}}
-         * @param v the value (calibrated mode; default on) */
-        public Builder optEarlyStop(boolean v) {
-            earlyStop = v;
-            return this;
-        }
-
-        /**
-         * The configuration.
-         *
-         * @return the validated configuration
-         * @throws IllegalArgumentException naming the first invalid value
-         */
-        public DetectorConfig build() {
-            return new DetectorConfig(this);
-        }
     }
 }

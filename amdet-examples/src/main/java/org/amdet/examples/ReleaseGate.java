@@ -3,6 +3,7 @@ package org.amdet.examples;
 import org.amdet.Amdet;
 import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
+import org.amdet.DetectorConfigBuilder;
 import org.amdet.Encoders;
 import org.amdet.ModelLoadException;
 import org.amdet.ScanListener;
@@ -68,7 +69,7 @@ public final class ReleaseGate {
             System.err.println("usage: ReleaseGate CANDIDATE_DIR ANCHOR_DIR REPORT_DIR [SHADOW_PROMPTS]");
             System.exit(BAD_INPUT);
         }
-        DetectorConfig.Builder b = DetectorConfig.builder();
+        DetectorConfigBuilder b = DetectorConfig.builder();
         if (args.length == 4) {
             b.optShadowSize(Integer.parseInt(args[3]));
         }

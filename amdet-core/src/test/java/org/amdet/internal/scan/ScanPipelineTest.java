@@ -3,6 +3,7 @@ package org.amdet.internal.scan;
 import org.amdet.BackdoorDetector;
 import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
+import org.amdet.DetectorConfigBuilder;
 import org.amdet.ReferenceThresholds;
 import org.amdet.ScanException;
 import org.amdet.ScanListener;
@@ -45,7 +46,7 @@ class ScanPipelineTest {
         suspect.close();
     }
 
-    static DetectorConfig.Builder small() {
+    static DetectorConfigBuilder small() {
         return DetectorConfig.builder().optShadowSize(40).optBatchSize(4).optEpochs(2).optForwardBatch(8)
                 .optLandscapeSize(5).optEvidenceLandscapeSize(5).optHashFiles(false);
     }

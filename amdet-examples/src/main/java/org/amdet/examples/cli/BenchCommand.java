@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
+import org.amdet.DetectorConfigBuilder;
 import org.amdet.EncoderInfo;
 import org.amdet.Encoders;
 import org.amdet.ShadowSet;
@@ -174,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void benchPair(TorchTextEncoder s, TorchTextEncoder a, String tag) throws Exception {
-        DetectorConfig.Builder b = DetectorConfig.builder().optHashFiles(false);
+        DetectorConfigBuilder b = DetectorConfig.builder().optHashFiles(false);
         if (forwardBatch != null) {
             b.optForwardBatch(forwardBatch);
         }

@@ -3,6 +3,7 @@ package org.amdet.examples.cli;
 import org.amdet.CalibratedThresholds;
 import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
+import org.amdet.DetectorConfigBuilder;
 import org.amdet.InputLimits;
 import picocli.CommandLine.Option;
 
@@ -60,7 +61,7 @@ final class ScanOptions {
         InputLimits.check(InputLimits.EPOCHS, "--epochs", epochs);
         InputLimits.check(InputLimits.LANDSCAPE_PROMPTS, "--landscape-prompts", landscapePrompts);
         InputLimits.check(InputLimits.LANDSCAPE_SIZE, "--evidence-landscape", evidenceLandscape);
-        DetectorConfig.Builder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
+        DetectorConfigBuilder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape);
         if (pooledWeight != null) {
