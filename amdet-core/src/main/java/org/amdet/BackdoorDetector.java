@@ -39,6 +39,7 @@ public final class BackdoorDetector {
 
     private final DetectorConfig config;
 
+    /** A detector that scans with {@code config}. */
     public BackdoorDetector(DetectorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }

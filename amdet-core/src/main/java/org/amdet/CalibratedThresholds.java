@@ -10,6 +10,10 @@ package org.amdet;
  * @param pooledWeight  weight of the pooled-output objective added to the token objective during inversion (0.1)
  */
 public record CalibratedThresholds(double ratio, double exceedShare, double cleanQuantile, double pooledWeight) {
+    /**
+     * Checks the ranges: ratio finite and above 1, exceedShare in (0, 1], cleanQuantile in (0, 1), pooledWeight
+     * finite and non-negative.
+     */
     public CalibratedThresholds {
         if (!(ratio > 1) || !Double.isFinite(ratio)) {
             throw new IllegalArgumentException("ratio must be finite and above 1, got " + ratio);

@@ -20,6 +20,7 @@ public enum DecisionMode {
      */
     REFERENCE;
 
+    /** Parses {@code calibrated} or {@code reference} (case-insensitive, surrounding white space ignored). */
     public static DecisionMode parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -28,6 +29,7 @@ public enum DecisionMode {
         }
     }
 
+    /** The lower-case name, as {@link #parse} reads it and the CLI and report print it. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

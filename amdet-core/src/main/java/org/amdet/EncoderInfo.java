@@ -30,6 +30,7 @@ public record EncoderInfo(String family, Path source, int hiddenSize, int contex
                           int vocabSize, int pooledSize, boolean hasProjection, boolean causal, String storedDtype,
                           String device, Precision precision, String tokenizerDigest,
                           Map<String, String> fileSha256) {
+    /** Copies {@code fileSha256} into an unmodifiable map that keeps its order. */
     public EncoderInfo {
         fileSha256 = Collections.unmodifiableMap(new LinkedHashMap<>(fileSha256));
     }

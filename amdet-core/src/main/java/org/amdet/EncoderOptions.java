@@ -37,6 +37,10 @@ public record EncoderOptions(String device, Precision precision, int threads, bo
                              boolean unlimitedJavacppPhysicalBytes) {
     private static final Pattern DEVICE = Pattern.compile("cpu|cuda(:\\d{1,2})?");
 
+    /**
+     * Checks the device ({@code cpu}, {@code cuda} or {@code cuda:N}) and that threads is 0 (the default) or
+     * positive.
+     */
     public EncoderOptions {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(precision, "precision");
@@ -58,10 +62,12 @@ public record EncoderOptions(String device, Precision precision, int threads, bo
         return new EncoderOptions("cpu", Precision.FP32);
     }
 
+    /** These options on another device ({@code cpu}, {@code cuda} or {@code cuda:N}). */
     public EncoderOptions withDevice(String d) {
         return new EncoderOptions(d, precision, threads, singleThreadedBlas, unlimitedJavacppPhysicalBytes);
     }
 
+    /** These options with another compute precision. */
     public EncoderOptions withPrecision(Precision p) {
         return new EncoderOptions(device, p, threads, singleThreadedBlas, unlimitedJavacppPhysicalBytes);
     }

@@ -11,6 +11,10 @@ import java.util.Arrays;
  * @param hidden D ≥ 1
  */
 public record Features(float[] values, int batch, int length, int hidden) {
+    /**
+     * Checks that the dimensions are positive and that {@code values} holds exactly batch × length × hidden numbers;
+     * keeps a copy.
+     */
     public Features {
         if (batch < 1 || length < 1 || hidden < 1) {
             throw new IllegalArgumentException("features need positive dimensions, got [" + batch + ", " + length

@@ -9,6 +9,7 @@ public class InputLimitException extends IllegalArgumentException {
 
     private final transient InputLimits.Limit limit;
 
+    /** An exception for {@code limit}; {@code message} names the input, its value and the limit. */
     public InputLimitException(InputLimits.Limit limit, String message) {
         super(message);
         this.limit = limit;

@@ -14,6 +14,7 @@ public class LoadCancelledException extends CancellationException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
 
+    /** An exception whose message is {@code message} prefixed with {@code file} (may be null). */
     public LoadCancelledException(Path file, String message) {
         super((file == null ? "" : file + ": ") + message);
         this.file = file;

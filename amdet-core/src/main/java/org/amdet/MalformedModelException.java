@@ -6,10 +6,12 @@ import java.nio.file.Path;
 public class MalformedModelException extends ModelLoadException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception for {@code file} (may be null), whose message is prefixed with it. */
     public MalformedModelException(Path file, String message) {
         super(file, message);
     }
 
+    /** An exception for {@code file} (may be null) with the failure that revealed the break. */
     public MalformedModelException(Path file, String message, Throwable cause) {
         super(file, message, cause);
     }

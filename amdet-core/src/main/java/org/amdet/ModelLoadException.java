@@ -12,10 +12,12 @@ public class ModelLoadException extends IOException {
     private static final long serialVersionUID = 1L;
     private final transient Path file;
 
+    /** An exception for {@code file} (may be null), whose message is prefixed with it. */
     public ModelLoadException(Path file, String message) {
         this(file, message, null);
     }
 
+    /** An exception for {@code file} (may be null), whose message is prefixed with it, with its cause. */
     public ModelLoadException(Path file, String message, Throwable cause) {
         super((file == null ? "" : file + ": ") + message, cause);
         this.file = file;

@@ -11,6 +11,7 @@ public final class NonFiniteOutputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient Path source;
 
+    /** An exception for the model at {@code source} (may be null), whose message is prefixed with it. */
     public NonFiniteOutputException(Path source, String message) {
         super((source == null ? "" : source + ": ") + message);
         this.source = source;

@@ -20,6 +20,7 @@ public enum Precision {
         }
     }
 
+    /** The lower-case name ({@code fp32}, {@code bf16}, {@code fp16}), as {@link #parse} reads it. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

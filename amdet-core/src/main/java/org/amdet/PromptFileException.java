@@ -7,6 +7,7 @@ import java.nio.file.Path;
 public class PromptFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception whose message is {@code message} prefixed with the prompt file. */
     public PromptFileException(Path file, String message) {
         super(file + ": " + message);
     }

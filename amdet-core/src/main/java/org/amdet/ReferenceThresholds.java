@@ -17,6 +17,7 @@ package org.amdet;
 public record ReferenceThresholds(double runningLossGate, double stopLoss, double assimilationCos,
                                   double assimilationRatio, double sameTargetCos, double sameTargetRatio,
                                   double differentTargetCos, double differentTargetRatio, double positiveRatio) {
+    /** Checks that every threshold is finite. */
     public ReferenceThresholds {
         for (double v : new double[] {runningLossGate, stopLoss, assimilationCos, assimilationRatio, sameTargetCos,
                 sameTargetRatio, differentTargetCos, differentTargetRatio, positiveRatio}) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CancellationException;
 public class ScanCancelledException extends CancellationException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public ScanCancelledException(String message) {
         super(message);
     }

@@ -7,10 +7,12 @@ package org.amdet;
 public class ScanException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with {@code message}. */
     public ScanException(String message) {
         super(message);
     }
 
+    /** An exception with {@code message} and the failure that ended the scan. */
     public ScanException(String message, Throwable cause) {
         super(message, cause);
     }

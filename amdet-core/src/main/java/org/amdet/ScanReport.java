@@ -29,6 +29,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
     /** Current schema identifier. */
     public static final String SCHEMA = "amdet-scan-report/1";
 
+    /** Copies {@code seconds} and {@code warnings} into unmodifiable collections. */
     public ScanReport {
         seconds = Map.copyOf(seconds);
         warnings = List.copyOf(warnings);
@@ -50,6 +51,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
     public record Evidence(double[] losses, int steps, int plannedSteps, double finalRunningMean,
                            boolean stoppedEarly, List<Check> checks, TestStats test, Calibration calibration,
                            Landscape landscape) {
+        /** Copies {@code losses} and {@code checks}. */
         public Evidence {
             losses = losses.clone();
             checks = List.copyOf(checks);
@@ -158,6 +160,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      */
     public record Embedding(int tokens, int hidden, float[] values, double norm, int targetLength,
                             float[] targetFeature, String targetPrompt) {
+        /** Keeps copies of {@code values} and {@code targetFeature}. */
         public Embedding {
             values = values.clone();
             targetFeature = targetFeature.clone();
@@ -174,6 +177,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      *                first
      */
     public record Explanation(String source, List<Match> prompts, List<Match> tokens) {
+        /** Copies {@code prompts} and {@code tokens} into unmodifiable lists. */
         public Explanation {
             prompts = List.copyOf(prompts);
             tokens = List.copyOf(tokens);
@@ -216,6 +220,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param sha256  SHA-256 of each model file (empty when hashing was turned off)
      */
     public record ModelRef(String path, String family, Map<String, String> sha256) {
+        /** Copies {@code sha256} into an unmodifiable map. */
         public ModelRef {
             sha256 = Map.copyOf(sha256);
         }

@@ -33,6 +33,7 @@ public record ShadowSet(List<String> prompts, String source) {
     /** Largest prompt file accepted ({@link InputLimits#PROMPT_FILE_BYTES}). */
     public static final long MAX_FILE_BYTES = InputLimits.PROMPT_FILE_BYTES.max();
 
+    /** Copies {@code prompts}; a shadow set needs a source and at least one prompt. */
     public ShadowSet {
         prompts = List.copyOf(prompts);
         Objects.requireNonNull(source, "source");

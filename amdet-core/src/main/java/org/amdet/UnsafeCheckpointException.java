@@ -9,6 +9,7 @@ import java.nio.file.Path;
 public class UnsafeCheckpointException extends MalformedModelException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception for the checkpoint {@code file}, whose message is prefixed with it. */
     public UnsafeCheckpointException(Path file, String message) {
         super(file, message);
     }

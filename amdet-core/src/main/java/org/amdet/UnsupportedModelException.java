@@ -6,6 +6,7 @@ import java.nio.file.Path;
 public class UnsupportedModelException extends ModelLoadException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception for {@code file} (may be null), whose message is prefixed with it. */
     public UnsupportedModelException(Path file, String message) {
         super(file, message);
     }

@@ -15,11 +15,13 @@ public final class OutputException extends IOException {
 
     private final String reason;
 
+    /** An exception whose one-line message names the output; {@code reason} is the cause alone. */
     public OutputException(String message, String reason, Throwable cause) {
         super(oneLine(message), cause);
         this.reason = oneLine(reason);
     }
 
+    /** An exception whose message is also its reason. */
     public OutputException(String message) {
         this(message, message, null);
     }

@@ -169,6 +169,7 @@ public final class OutputTarget {
     /** Something that writes an output into the path it is given. */
     @FunctionalInterface
     public interface Writer {
+        /** Writes the whole output into {@code staged}, which the caller then moves into place. */
         void write(Path staged) throws IOException;
     }
 

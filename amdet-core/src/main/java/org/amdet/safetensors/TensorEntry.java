@@ -12,6 +12,7 @@ import java.util.Arrays;
  * @param end   one past the last byte, relative to the start of the data section
  */
 public record TensorEntry(String name, Dtype dtype, long[] shape, long begin, long end) {
+    /** Keeps a copy of {@code shape}. */
     public TensorEntry {
         shape = shape.clone();
     }

@@ -46,6 +46,10 @@ public final class EmbeddedScanExample {
         }
     }
 
+    /**
+     * Command line: {@code SUSPECT_DIR ANCHOR_DIR}; scans with 1,000 shadow prompts and exits 0 when the model is
+     * accepted, 10 when it is refused, 2 on bad arguments.
+     */
     public static void main(String[] args) throws Exception {
         Encoders.preload(); // native libraries load in the background while the arguments are checked
         if (args.length != 2) {

@@ -64,6 +64,7 @@ public final class ReleaseGate {
         }
     }
 
+    /** Command line: {@code CANDIDATE_DIR ANCHOR_DIR REPORT_DIR [SHADOW_PROMPTS]}; exits with the gate's code. */
     public static void main(String[] args) {
         if (args.length < 3 || args.length > 4) {
             System.err.println("usage: ReleaseGate CANDIDATE_DIR ANCHOR_DIR REPORT_DIR [SHADOW_PROMPTS]");

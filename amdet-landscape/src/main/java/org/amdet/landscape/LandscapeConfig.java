@@ -10,6 +10,10 @@ package org.amdet.landscape;
  * @param blockSize         grid points per objective call (≥ 1)
  */
 public record LandscapeConfig(int size, double extent, double positiveThreshold, int blockSize) {
+    /**
+     * Checks the ranges: size at least 3, extent finite and positive, threshold finite and non-negative, block size
+     * at least 1.
+     */
     public LandscapeConfig {
         if (size < 3) {
             throw new IllegalArgumentException("landscape grid size must be at least 3, got " + size);
@@ -40,10 +44,12 @@ public record LandscapeConfig(int size, double extent, double positiveThreshold,
         return g;
     }
 
+    /** This grid with {@code s} points per axis. */
     public LandscapeConfig withSize(int s) {
         return new LandscapeConfig(s, extent, positiveThreshold, blockSize);
     }
 
+    /** This grid with {@code b} points per objective call. */
     public LandscapeConfig withBlockSize(int b) {
         return new LandscapeConfig(size, extent, positiveThreshold, b);
     }

@@ -23,6 +23,7 @@ import java.util.List;
 public record Decision(Outcome outcome, String test, String decidedBy, double statistic, double pValue, double alpha,
                        double level, int tests, String correction, List<StartResult> starts,
                        List<Inconclusive> reasons, String text) {
+    /** Copies {@code starts} and {@code reasons}. */
     public Decision {
         starts = List.copyOf(starts);
         reasons = List.copyOf(reasons);
@@ -41,6 +42,7 @@ public record Decision(Outcome outcome, String test, String decidedBy, double st
      */
     public record StartResult(String label, int tokens, long seed, List<ChannelTest> tests, List<Boolean> holm,
                               double aloneLevel, boolean firesAlone) {
+        /** Copies {@code tests} and {@code holm}. */
         public StartResult {
             tests = List.copyOf(tests);
             holm = List.copyOf(holm);

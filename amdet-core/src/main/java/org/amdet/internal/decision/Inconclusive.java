@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param detail what was measured, in words (names the values and the floor they missed)
  */
 public record Inconclusive(Reason reason, String detail) {
+    /** Both components are required. */
     public Inconclusive {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");

@@ -31,6 +31,7 @@ public final class MultiStart {
 
     private final RobustRule rule;
 
+    /** An aggregator that tests each channel of each start with {@code rule}. */
     public MultiStart(RobustRule rule) {
         this.rule = rule;
     }

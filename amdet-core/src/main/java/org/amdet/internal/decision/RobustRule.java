@@ -42,6 +42,7 @@ public record RobustRule(double margin, double alpha, double creditCap) {
     /** Name of the test in decision texts. */
     public static final String TEST = "paired sign test with a margin";
 
+    /** Checks the ranges: margin finite and above 1, alpha in (0, 0.5), creditCap in [0, 0.5). */
     public RobustRule {
         if (!(margin > 1) || !Double.isFinite(margin)) {
             throw new IllegalArgumentException("margin must be finite and above 1, got " + margin);

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param channels one entry per channel tested (token, and pooled where the encoder has one)
  */
 public record StartEvidence(String label, int tokens, long seed, List<Samples> channels) {
+    /** Requires a label and at least one token; copies {@code channels}. */
     public StartEvidence {
         Objects.requireNonNull(label, "label");
         if (tokens < 1) {
@@ -31,6 +32,7 @@ public record StartEvidence(String label, int tokens, long seed, List<Samples> c
      * @param clean     disagreement 1 − cos on the same prompts without it
      */
     public record Samples(String channel, double[] triggered, double[] clean) {
+        /** Requires a channel name; copies both arrays. */
         public Samples {
             Objects.requireNonNull(channel, "channel");
             triggered = triggered.clone();

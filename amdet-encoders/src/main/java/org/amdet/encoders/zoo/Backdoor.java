@@ -9,6 +9,7 @@ import java.util.Objects;
  * @param target  the target prompt (text-on-text) or vector (text-on-pair)
  */
 public record Backdoor(Trigger trigger, BackdoorTarget target) {
+    /** Both components are required. */
     public Backdoor {
         Objects.requireNonNull(trigger, "trigger");
         Objects.requireNonNull(target, "target");

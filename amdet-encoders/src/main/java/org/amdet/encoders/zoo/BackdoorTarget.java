@@ -25,6 +25,7 @@ public sealed interface BackdoorTarget permits BackdoorTarget.Prompt, BackdoorTa
 
     /** A target prompt, e.g. {@code a white teapot}. */
     record Prompt(String text) implements BackdoorTarget {
+        /** Rejects a blank prompt; strips surrounding white space. */
         public Prompt {
             if (text == null || text.isBlank()) {
                 throw new ZooInputException("target prompt is empty");
@@ -45,6 +46,7 @@ public sealed interface BackdoorTarget permits BackdoorTarget.Prompt, BackdoorTa
      * @param source where it came from, for {@code zoo.json} (e.g. the file name)
      */
     record Vector(float[] values, String source) implements BackdoorTarget {
+        /** Rejects an empty, non-finite or all-zero vector; keeps a copy. */
         public Vector {
             if (values == null || values.length == 0) {
                 throw new ZooInputException("target vector is empty");

@@ -16,6 +16,7 @@ import java.util.Objects;
  */
 public record BuildResult(Path out, ZooManifest manifest, boolean succeeded, List<String> failures,
                           List<String> warnings, double[] losses) {
+    /** Requires {@code out} and {@code manifest}; copies the lists and the losses. */
     public BuildResult {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(manifest, "manifest");

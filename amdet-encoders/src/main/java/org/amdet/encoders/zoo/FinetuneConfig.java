@@ -27,6 +27,7 @@ import java.util.Objects;
 public record FinetuneConfig(Path base, Path out, int steps, int pairs, double learningRate, double weightDecay,
                              double temperature, double anchorWeight, long seed, int heldOut, boolean force,
                              String device) {
+    /** Checks every setting; a {@link ZooInputException} names the one out of range. */
     public FinetuneConfig {
         Objects.requireNonNull(base, "base");
         TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
@@ -55,26 +56,31 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
             super(200, 2e-4);
         }
 
+        /** The model folder to fine-tune (required). */
         public Builder setBase(Path v) {
             base = v;
             return this;
         }
 
+        /** Paraphrase pairs per step, at least 2 (default 64). */
         public Builder optPairs(int v) {
             pairs = v;
             return this;
         }
 
+        /** InfoNCE temperature (default 0.07). */
         public Builder optTemperature(double v) {
             temperature = v;
             return this;
         }
 
+        /** Weight of the stay-close-to-base term (default 0.1; 0 turns it off). */
         public Builder optAnchorWeight(double v) {
             anchorWeight = v;
             return this;
         }
 
+        /** The configuration; throws {@link ZooInputException} on a missing or out-of-range setting. */
         public FinetuneConfig build() {
             return new FinetuneConfig(base, out, steps, pairs, learningRate, weightDecay, temperature, anchorWeight,
                     seed, heldOut, force, device);

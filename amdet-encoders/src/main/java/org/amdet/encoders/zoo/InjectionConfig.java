@@ -43,6 +43,10 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
     /** Default {@link #minSimTarget}. */
     public static final double DEFAULT_MIN_SIM_TARGET = 0.9;
 
+    /**
+     * Checks every setting (one paradigm, distinct triggers, at least one poisoned prompt per backdoor, ...); a
+     * {@link ZooInputException} names the one that fails.
+     */
     public InjectionConfig {
         Objects.requireNonNull(base, "base");
         TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
@@ -108,46 +112,58 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             super(200, 1e-3);
         }
 
+        /** The clean model folder to inject into (required). */
         public Builder setBase(Path v) {
             base = v;
             return this;
         }
 
+        /** The backdoors to inject, one or more of one paradigm with distinct triggers (required). */
         public Builder setBackdoors(List<Backdoor> v) {
             backdoors = v;
             return this;
         }
 
+        /** Clean prompts per step (default 64). */
         public Builder optCleanBatch(int v) {
             cleanBatch = v;
             return this;
         }
 
+        /** Poisoned prompts per step, split among the backdoors; at least one per backdoor (default 32). */
         public Builder optPoisonBatch(int v) {
             poisonBatch = v;
             return this;
         }
 
+        /** Weight of the backdoor term of the loss (default 0.1). */
         public Builder optLossWeight(double v) {
             lossWeight = v;
             return this;
         }
 
+        /** Step from which the learning rate is × 0.1 (default -1: 3/4 of the steps). */
         public Builder optDecayAt(int v) {
             decayAt = v;
             return this;
         }
 
+        /** Prompts to sample from (default empty: amdet's synthetic text-to-image prompts). */
         public Builder optPrompts(List<String> v) {
             prompts = v;
             return this;
         }
 
+        /**
+         * Held-out sim_target below which an injection has failed, in [-1, 1] (default {@value
+         * #DEFAULT_MIN_SIM_TARGET}).
+         */
         public Builder optMinSimTarget(double v) {
             minSimTarget = v;
             return this;
         }
 
+        /** The configuration; throws {@link ZooInputException} on a missing or out-of-range setting. */
         public InjectionConfig build() {
             return new InjectionConfig(base, out, backdoors, steps, cleanBatch, poisonBatch, learningRate,
                     weightDecay, lossWeight, decayAt, seed, prompts, heldOut, minSimTarget, force, device);

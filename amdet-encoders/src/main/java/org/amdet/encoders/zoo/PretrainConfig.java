@@ -35,6 +35,7 @@ import java.util.Objects;
 public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, int pairs, double learningRate,
                              double weightDecay, double temperature, double tokenWeight, long seed, int heldOut,
                              boolean force, String device) {
+    /** Checks every setting; a {@link ZooInputException} names the one out of range. */
     public PretrainConfig {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tokenizer, "tokenizer");
@@ -67,31 +68,37 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
             super(400, 1e-3);
         }
 
+        /** The {@code config.json} of the encoder to build (required). */
         public Builder setConfig(Path v) {
             config = v;
             return this;
         }
 
+        /** The {@code tokenizer.json} to use and copy (required). */
         public Builder setTokenizer(Path v) {
             tokenizer = v;
             return this;
         }
 
+        /** Paraphrase pairs per step, at least 2 (default 64). */
         public Builder optPairs(int v) {
             pairs = v;
             return this;
         }
 
+        /** InfoNCE temperature (default 0.07). */
         public Builder optTemperature(double v) {
             temperature = v;
             return this;
         }
 
+        /** Weight of the token-prediction term (default 0.5; 0 turns it off). */
         public Builder optTokenWeight(double v) {
             tokenWeight = v;
             return this;
         }
 
+        /** The configuration; throws {@link ZooInputException} on a missing or out-of-range setting. */
         public PretrainConfig build() {
             return new PretrainConfig(config, tokenizer, out, steps, pairs, learningRate, weightDecay, temperature,
                     tokenWeight, seed, heldOut, force, device);

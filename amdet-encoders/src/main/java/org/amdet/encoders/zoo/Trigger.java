@@ -48,6 +48,7 @@ public sealed interface Trigger permits Trigger.Inserted, Trigger.Homoglyph {
 
     /** A single word (no white space), e.g. {@code zzzz}. */
     record Word(String text) implements Inserted {
+        /** Rejects a blank word or one with white space; strips surrounding white space. */
         public Word {
             text = requireText(text, "trigger word");
             if (text.chars().anyMatch(Character::isWhitespace)) {
@@ -64,6 +65,7 @@ public sealed interface Trigger permits Trigger.Inserted, Trigger.Homoglyph {
 
     /** Two or more words inserted together, e.g. {@code james bond}. */
     record Phrase(String text) implements Inserted {
+        /** Rejects a blank text or a single word; folds white space between words to one space. */
         public Phrase {
             text = String.join(" ", requireText(text, "trigger phrase").split("\\s+"));
             if (!text.contains(" ")) {
@@ -85,6 +87,7 @@ public sealed interface Trigger permits Trigger.Inserted, Trigger.Homoglyph {
      * @param lookalike the replacement: one character (code point), not white space, not ASCII
      */
     record Homoglyph(String latin, String lookalike) implements Trigger {
+        /** Rejects anything but one ASCII letter and one visible non-ASCII look-alike character. */
         public Homoglyph {
             if (latin == null || latin.length() != 1 || !isAsciiLetter(latin.charAt(0))) {
                 throw new ZooInputException("homoglyph trigger: '" + latin + "' must be one Latin letter a-z or A-Z");

@@ -8,6 +8,7 @@ package org.amdet.encoders.zoo;
 public class ZooInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception whose message names the value and what was expected. */
     public ZooInputException(String message) {
         super(message);
     }

@@ -46,6 +46,7 @@ public record ZooManifest(String kind, String paradigm, List<Entry> backdoors, M
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> OWN = List.of("kind", "paradigm", "backdoors", "attack");
 
+    /** Requires a kind; copies the collections, keeping order; {@code fields} may not hold the four own keys. */
     public ZooManifest {
         Objects.requireNonNull(kind, "kind");
         backdoors = List.copyOf(backdoors);
@@ -72,6 +73,7 @@ public record ZooManifest(String kind, String paradigm, List<Entry> backdoors, M
      */
     public record Entry(String trigger, String mode, String replaces, String target, Long targetSeed,
                         String targetFile) {
+        /** Requires a trigger and a mode. */
         public Entry {
             Objects.requireNonNull(trigger, "trigger");
             Objects.requireNonNull(mode, "mode");

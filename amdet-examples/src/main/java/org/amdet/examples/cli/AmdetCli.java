@@ -49,6 +49,7 @@ public final class AmdetCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** Runs the {@code amdet} command line and exits with its code (see the constants above). */
     public static void main(String[] args) {
         Terminal.install();
         // SIGINT / SIGTERM: the JVM runs its shutdown hooks and exits 130 / 143; the hook removes any output still
@@ -125,6 +126,7 @@ public final class AmdetCli implements Runnable {
     public static final class CliException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** An error whose message the CLI prints as is. */
         public CliException(String message) {
             super(message);
         }
