@@ -2,25 +2,16 @@ package org.amdet.io;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.nio.file.FileAlreadyExistsException;
 import java.util.HashSet;
 
 /**
@@ -33,16 +24,10 @@ import java.util.HashSet;
  * <p>On SIGINT, SIGTERM or {@code System.exit} a shutdown hook removes every output still being staged, so an
  * interrupted program leaves nothing half written. The hook and {@link #commit} exclude each other: a commit under way
  * finishes (it only renames), a commit after the hook fails. Files and folders get the process's default permissions
- * (umask), like any file the user creates.
+ * (umask), like any file the user creates. The registry of open outputs and the hook live in {@link StagingRegistry},
+ * the file-tree operations (fsync, deletion without following links) in {@link FileTrees}.
  */
 public final class StagedOutput implements Closeable {
-    private static final Object LOCK = new Object();
-    private static final Set<StagedOutput> ACTIVE = new LinkedHashSet<>();
-    private static final Set<Path> SCRATCH = new LinkedHashSet<>();
-    private static boolean shuttingDown;
-    private static boolean hookInstalled;
-    private static volatile Consumer<List<Path>> shutdownListener;
-
     private enum State { OPEN, COMMITTED, DISCARDED }
 
     private final OutputTarget target;
@@ -57,24 +42,24 @@ public final class StagedOutput implements Closeable {
         this.target = target;
         Path abs = target.abs();
         String name = abs.getFileName().toString();
-        synchronized (LOCK) {
-            installHook();
-            if (shuttingDown) {
+        synchronized (StagingRegistry.LOCK) {
+            StagingRegistry.installHook();
+            if (StagingRegistry.stopping()) {
                 throw new OutputException(target.label() + " " + target.path() + ": the program is stopping");
             }
             createParents(abs.getParent());
             try {
                 realParent = abs.getParent().toRealPath();
                 merge = target.kind() == OutputTarget.Kind.FOLDER && Files.isDirectory(abs);
-                root = merge ? createUnique(abs.toRealPath(), ".amdet-staging-")
-                        : createUnique(realParent, "." + name + ".amdet-");
+                root = merge ? FileTrees.createUnique(abs.toRealPath(), ".amdet-staging-")
+                        : FileTrees.createUnique(realParent, "." + name + ".amdet-");
                 content = target.kind() == OutputTarget.Kind.FILE ? root.resolve(name)
                         : Files.createDirectory(root.resolve("out"));
             } catch (IOException | RuntimeException e) {
                 removeCreatedParents();
                 throw e;
             }
-            ACTIVE.add(this);
+            StagingRegistry.add(this);
         }
     }
 
@@ -94,9 +79,9 @@ public final class StagedOutput implements Closeable {
             throw new OutputException(target.label() + " " + target.path() + ": nothing was written to the staging "
                     + "place", "nothing was written", null);
         }
-        sync(content);
+        FileTrees.sync(content);
         Path dest = realParent.resolve(target.abs().getFileName());
-        synchronized (LOCK) {
+        synchronized (StagingRegistry.LOCK) {
             if (state != State.OPEN) {
                 throw new OutputException(target.label() + " " + target.path() + ": cancelled (nothing written)",
                         "cancelled", null);
@@ -115,22 +100,23 @@ public final class StagedOutput implements Closeable {
                 replaceWhole(dest);
             }
             state = State.COMMITTED;
-            ACTIVE.remove(this);
+            StagingRegistry.remove(this);
         }
-        syncDir(realParent);
-        deleteQuietly(root);
+        FileTrees.syncDir(realParent);
+        FileTrees.deleteQuietly(root);
     }
 
     /** Removes what is staged unless committed; removes the leftovers of a commit. Idempotent. */
     @Override
     public void close() {
-        synchronized (LOCK) {
+        synchronized (StagingRegistry.LOCK) {
             discard();
         }
     }
 
-    private void discard() {
-        ACTIVE.remove(this);
+    /** Removes what is staged unless committed, else the leftovers of the commit; the caller holds the lock. */
+    void discard() {
+        StagingRegistry.remove(this);
         if (state == State.OPEN) {
             state = State.DISCARDED;
             // renamed first: a writer still running can no longer create files under the staging path
@@ -140,10 +126,10 @@ public final class StagedOutput implements Closeable {
             } catch (IOException e) {
                 gone = root;
             }
-            deleteQuietly(gone);
+            FileTrees.deleteQuietly(gone);
             removeCreatedParents();
         } else {
-            deleteQuietly(root);
+            FileTrees.deleteQuietly(root);
         }
     }
 
@@ -203,7 +189,7 @@ public final class StagedOutput implements Closeable {
             }
             throw ex;
         }
-        syncDir(dir);
+        FileTrees.syncDir(dir);
     }
 
     private void replaceWhole(Path dest) throws IOException {
@@ -265,102 +251,12 @@ public final class StagedOutput implements Closeable {
 
     /** A new hidden folder named {@code prefix} + a random suffix inside {@code dir}, with default permissions. */
     static Path createUnique(Path dir, String prefix) throws IOException {
-        for (int i = 0; ; i++) {
-            Path p = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-            try {
-                return Files.createDirectory(p);
-            } catch (FileAlreadyExistsException e) {
-                if (i > 100) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** fsync of every file and folder under {@code p}, so a crash after the rename leaves complete files. */
-    private static void sync(Path p) throws IOException {
-        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                try (FileChannel c = FileChannel.open(p, StandardOpenOption.READ)) {
-                    c.force(true);
-                }
-            }
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                if (a.isRegularFile()) {
-                    try (FileChannel c = FileChannel.open(f, StandardOpenOption.READ)) {
-                        c.force(true);
-                    }
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                syncDir(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void syncDir(Path d) {
-        try (FileChannel c = FileChannel.open(d, StandardOpenOption.READ)) {
-            c.force(true);
-        } catch (IOException e) {
-            // not every platform can open a folder for fsync; the rename is still atomic
-        }
-    }
-
-    /** Deletes a tree without following links; what cannot be deleted is left. */
-    static void deleteQuietly(Path root) {
-        for (int attempt = 0; attempt < 3 && Files.exists(root, LinkOption.NOFOLLOW_LINKS); attempt++) {
-            try {
-                deleteTree(root);
-            } catch (IOException e) {
-                // a writer still running may have added a file: try again
-            }
-        }
+        return FileTrees.createUnique(dir, prefix);
     }
 
     /** Deletes a folder tree without following links (a link is removed, never what it points to). */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(root);
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-                Files.deleteIfExists(f);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.deleteTree(root);
     }
 
     /**
@@ -368,26 +264,7 @@ public final class StagedOutput implements Closeable {
      * whose unfinished output was removed.
      */
     public static List<Path> abortAll() {
-        synchronized (LOCK) {
-            shuttingDown = true;
-            List<Path> removed = new ArrayList<>();
-            List<StagedOutput> active = List.copyOf(ACTIVE);
-            for (StagedOutput s : active) {
-                // an output staged inside another one (a report folder inside an evaluation) is not named apart
-                boolean nested = active.stream().anyMatch(o -> o != s && s.realParent.startsWith(o.root));
-                if (s.state == State.OPEN && !nested) {
-                    removed.add(s.target.path());
-                }
-            }
-            for (StagedOutput s : active) {
-                s.discard();
-            }
-            for (Path p : SCRATCH) {
-                deleteQuietly(p);
-            }
-            SCRATCH.clear();
-            return removed;
-        }
+        return StagingRegistry.abortAll();
     }
 
     /**
@@ -395,35 +272,22 @@ public final class StagedOutput implements Closeable {
      * before {@link #deleteScratch} does (e.g. the demo's extracted models).
      */
     public static Path scratchFolder(String prefix) throws IOException {
-        synchronized (LOCK) {
-            installHook();
-            Path p = Files.createTempDirectory(prefix);
-            SCRATCH.add(p);
-            return p;
-        }
+        return StagingRegistry.scratchFolder(prefix);
     }
 
     /** Deletes a folder made by {@link #scratchFolder}. */
     public static void deleteScratch(Path p) throws IOException {
-        synchronized (LOCK) {
-            SCRATCH.remove(p);
-            deleteTree(p);
-        }
+        StagingRegistry.deleteScratch(p);
     }
 
     /** For tests of this package: forgets an {@link #abortAll} so outputs can be staged again. */
     static void resetForTests() {
-        synchronized (LOCK) {
-            shuttingDown = false;
-            ACTIVE.clear();
-        }
+        StagingRegistry.resetForTests();
     }
 
     /** Whether the program is stopping (the shutdown hook ran): outputs are being removed, not written. */
     public static boolean stopping() {
-        synchronized (LOCK) {
-            return shuttingDown;
-        }
+        return StagingRegistry.stopping();
     }
 
     /**
@@ -431,22 +295,28 @@ public final class StagedOutput implements Closeable {
      * with their targets (e.g. to print one line saying so).
      */
     public static void onShutdown(Consumer<List<Path>> listener) {
-        shutdownListener = listener;
-        synchronized (LOCK) {
-            installHook();
-        }
+        StagingRegistry.onShutdown(listener);
     }
 
-    private static void installHook() {
-        if (!hookInstalled) {
-            hookInstalled = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                List<Path> removed = abortAll();
-                Consumer<List<Path>> l = shutdownListener;
-                if (l != null) {
-                    l.accept(removed);
-                }
-            }, "amdet-output-cleanup"));
-        }
+    // ---- for StagingRegistry (callers hold StagingRegistry.LOCK) ----------------------------------------------
+
+    /** Whether this output is still open: neither committed nor discarded. */
+    boolean open() {
+        return state == State.OPEN;
+    }
+
+    /** The real folder the output goes into. */
+    Path realParent() {
+        return realParent;
+    }
+
+    /** The hidden staging folder. */
+    Path stagingRoot() {
+        return root;
+    }
+
+    /** The target as the user gave it. */
+    Path targetPath() {
+        return target.path();
     }
 }
