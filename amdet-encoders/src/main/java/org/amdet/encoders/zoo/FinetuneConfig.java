@@ -31,11 +31,7 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
     public FinetuneConfig {
         Objects.requireNonNull(base, "base");
         TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
-        if (pairs < 2) {
-            throw new ZooInputException("paraphrase pairs per step must be at least 2 (InfoNCE needs negatives), got "
-                    + pairs);
-        }
-        TrainingChecks.rate("temperature", temperature);
+        TrainingChecks.pairs(pairs, temperature);
         TrainingChecks.nonNegative("anchor weight", anchorWeight);
         TrainingChecks.positive("held-out prompts", heldOut);
     }
@@ -46,10 +42,8 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
     }
 
     /** Builds a {@link FinetuneConfig}: {@code set*} are required, {@code opt*} optional. */
-    public static final class Builder extends TrainingBuilder<Builder> {
+    public static final class Builder extends PairTrainingBuilder<Builder> {
         private Path base;
-        private int pairs = 64;
-        private double temperature = 0.07;
         private double anchorWeight = 0.1;
 
         private Builder() {
@@ -59,18 +53,6 @@ public record FinetuneConfig(Path base, Path out, int steps, int pairs, double l
         /** The model folder to fine-tune (required). */
         public Builder setBase(Path v) {
             base = v;
-            return this;
-        }
-
-        /** Paraphrase pairs per step, at least 2 (default 64). */
-        public Builder optPairs(int v) {
-            pairs = v;
-            return this;
-        }
-
-        /** InfoNCE temperature (default 0.07). */
-        public Builder optTemperature(double v) {
-            temperature = v;
             return this;
         }
 

@@ -40,11 +40,7 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tokenizer, "tokenizer");
         TrainingChecks.settings(out, steps, learningRate, weightDecay, device);
-        if (pairs < 2) {
-            throw new ZooInputException("paraphrase pairs per step must be at least 2 (InfoNCE needs negatives), got "
-                    + pairs);
-        }
-        TrainingChecks.rate("temperature", temperature);
+        TrainingChecks.pairs(pairs, temperature);
         TrainingChecks.nonNegative("token-prediction weight", tokenWeight);
         if (heldOut < 2) {
             throw new ZooInputException("held-out pairs must be at least 2, got " + heldOut);
@@ -57,11 +53,9 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
     }
 
     /** Builds a {@link PretrainConfig}: {@code set*} are required, {@code opt*} optional. */
-    public static final class Builder extends TrainingBuilder<Builder> {
+    public static final class Builder extends PairTrainingBuilder<Builder> {
         private Path config;
         private Path tokenizer;
-        private int pairs = 64;
-        private double temperature = 0.07;
         private double tokenWeight = 0.5;
 
         private Builder() {
@@ -77,18 +71,6 @@ public record PretrainConfig(Path config, Path tokenizer, Path out, int steps, i
         /** The {@code tokenizer.json} to use and copy (required). */
         public Builder setTokenizer(Path v) {
             tokenizer = v;
-            return this;
-        }
-
-        /** Paraphrase pairs per step, at least 2 (default 64). */
-        public Builder optPairs(int v) {
-            pairs = v;
-            return this;
-        }
-
-        /** InfoNCE temperature (default 0.07). */
-        public Builder optTemperature(double v) {
-            temperature = v;
             return this;
         }
 

@@ -17,6 +17,15 @@ final class TrainingChecks {
         nonNegative("weight decay", weightDecay);
     }
 
+    /** The checks of the contrastive settings ({@link PairTrainingBuilder}). */
+    static void pairs(int pairs, double temperature) {
+        if (pairs < 2) {
+            throw new ZooInputException("paraphrase pairs per step must be at least 2 (InfoNCE needs negatives), got "
+                    + pairs);
+        }
+        rate("temperature", temperature);
+    }
+
     static void positive(String what, int v) {
         if (v < 1) {
             throw new ZooInputException(what + " must be at least 1, got " + v);
