@@ -85,10 +85,10 @@ public final class BackdoorDetector {
         TorchTextEncoder s = torchOf(suspect, "suspect");
         TorchTextEncoder a = torchOf(anchor, "anchor");
         checkCompatible(s.info(), a.info());
-        if (s.info().contextLength() < config.tokens() + 2) {
+        if (s.info().contextLength() < config.maxTokens() + 2) {
             throw new ScanException("suspect " + s.info().source() + " has " + s.info().contextLength()
-                    + " positions: a scan inserts " + config.tokens() + " trigger token(s) after the start token and "
-                    + "needs at least " + (config.tokens() + 2) + " positions");
+                    + " positions: a scan inserts " + config.maxTokens() + " trigger token(s) after the start token and "
+                    + "needs at least " + (config.maxTokens() + 2) + " positions");
         }
         InputLimits.check(InputLimits.CAPTIONS, "caption bank", captionBank.size());
         checkPromptLengths(shadow.limit(config.shadowSize()).prompts(), "shadow prompt");

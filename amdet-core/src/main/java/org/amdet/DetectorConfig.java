@@ -20,7 +20,7 @@ import java.util.Objects;
 @JsonDeserialize(builder = DetectorConfigBuilder.class)
 @JsonPropertyOrder({"mode", "seed", "shadowSize", "trainFraction", "tokens", "learningRate", "weightDecay", "batchSize",
         "epochs", "beta", "gamma", "checkEvery", "thresholds", "calibrated", "landscapeSize", "landscapeExtent",
-        "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop"})
+        "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop", "starts", "mixedTokens", "alpha"})
 public final class DetectorConfig {
     private final DecisionMode mode;
     private final long seed;
@@ -44,6 +44,9 @@ public final class DetectorConfig {
     private final int evidenceLandscapeSize;
     private final boolean trimSequences;
     private final boolean earlyStop;
+    private final int starts;
+    private final boolean mixedTokens;
+    private final double alpha;
 
     /**
      * The shadow set and its split.
@@ -64,9 +67,11 @@ public final class DetectorConfig {
      * @param epochs       passes over the train split
      * @param beta         weight of the deviation term
      * @param gamma        weight of the anchor term
+     * @param starts       robust mode: independent inversion starts run together
+     * @param mixedTokens  robust mode: start r inserts {@code tokens + r mod 2} vectors instead of {@code tokens}
      */
     public record Inversion(int tokens, double learningRate, double weightDecay, int batchSize, int epochs,
-                            double beta, double gamma) {
+                            double beta, double gamma, int starts, boolean mixedTokens) {
     }
 
     /**
@@ -77,10 +82,11 @@ public final class DetectorConfig {
      * @param thresholds    reference rule's thresholds
      * @param calibrated    calibrated rule's knobs
      * @param earlyStop     calibrated rule: stop the inversion once the verdict is settled
-     * @param trimSequences calibrated rule: cut sequences to the longest shadow prompt when exact
+     * @param trimSequences calibrated and robust rules: cut sequences to the longest shadow prompt when exact
+     * @param alpha         robust rule: family-wise false-positive level of a whole scan
      */
     public record Decision(DecisionMode mode, int checkEvery, ReferenceThresholds thresholds,
-                           CalibratedThresholds calibrated, boolean earlyStop, boolean trimSequences) {
+                           CalibratedThresholds calibrated, boolean earlyStop, boolean trimSequences, double alpha) {
     }
 
     /**
@@ -127,6 +133,9 @@ public final class DetectorConfig {
         this.evidenceLandscapeSize = b.evidenceLandscapeSize;
         this.trimSequences = b.trimSequences;
         this.earlyStop = b.earlyStop;
+        this.starts = b.starts;
+        this.mixedTokens = b.mixedTokens;
+        this.alpha = b.alpha;
     }
 
     /**
@@ -176,6 +185,9 @@ public final class DetectorConfig {
         b.evidenceLandscapeSize = evidenceLandscapeSize;
         b.trimSequences = trimSequences;
         b.earlyStop = earlyStop;
+        b.starts = starts;
+        b.mixedTokens = mixedTokens;
+        b.alpha = alpha;
         return b;
     }
 
@@ -309,6 +321,38 @@ public final class DetectorConfig {
     }
 
     /**
+     * {@return robust mode: independent inversion starts, run together in shared forward passes} Each start inserts
+     * {@link #tokens()} vectors from its own initial draw (with {@link #mixedTokens()}, start r inserts
+     * {@code tokens() + r mod 2}). One inversion can land in a benign basin; the family-wise level {@link #alpha()}
+     * covers every start.
+     */
+    public int starts() {
+        return starts;
+    }
+
+    /**
+     * {@return robust mode: whether every second start inserts one vector more} Off by default: a start with two
+     * vectors has the adversarial capacity to push a strongly fine-tuned benign encoder 7.5× beyond its clean
+     * disagreement with its anchor (docs/decision-rule.md, "k = 2 starts"), the size of some real backdoors' effect.
+     */
+    public boolean mixedTokens() {
+        return mixedTokens;
+    }
+
+    /**
+     * {@return robust mode: the family-wise false-positive level of one scan} Every (start, channel, look) test is held
+     * to alpha over their number (Bonferroni); see {@code docs/decision-rule.md}.
+     */
+    public double alpha() {
+        return alpha;
+    }
+
+    /** {@return the most vectors any start inserts: tokens, plus one for a second start with mixed tokens} */
+    public int maxTokens() {
+        return mode == DecisionMode.ROBUST && mixedTokens && starts > 1 ? tokens + 1 : tokens;
+    }
+
+    /**
      * The shadow-set settings.
      *
      * @return shadow size and train fraction
@@ -323,7 +367,7 @@ public final class DetectorConfig {
      * @return k, the optimiser's and the objective's settings
      */
     public Inversion inversion() {
-        return new Inversion(tokens, learningRate, weightDecay, batchSize, epochs, beta, gamma);
+        return new Inversion(tokens, learningRate, weightDecay, batchSize, epochs, beta, gamma, starts, mixedTokens);
     }
 
     /**
@@ -332,7 +376,7 @@ public final class DetectorConfig {
      * @return mode and the rules' thresholds
      */
     public Decision decision() {
-        return new Decision(mode, checkEvery, thresholds, calibrated, earlyStop, trimSequences);
+        return new Decision(mode, checkEvery, thresholds, calibrated, earlyStop, trimSequences, alpha);
     }
 
     /**

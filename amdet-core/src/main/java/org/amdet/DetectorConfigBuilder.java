@@ -11,9 +11,9 @@ import java.util.Objects;
  */
 @JsonPOJOBuilder(withPrefix = "opt") // JSON: each property through its opt* setter
 public final class DetectorConfigBuilder {
-    DecisionMode mode = DecisionMode.CALIBRATED;
+    DecisionMode mode = DecisionMode.ROBUST;
     long seed = 0;
-    int shadowSize = 4000;
+    int shadowSize = 1000;
     double trainFraction = 0.8;
     int tokens = 1;
     double learningRate = 8e-2;
@@ -33,6 +33,9 @@ public final class DetectorConfigBuilder {
     int evidenceLandscapeSize = 21;
     boolean trimSequences = false;
     boolean earlyStop = true;
+    int starts = 2;
+    boolean mixedTokens = false;
+    double alpha = 0.01;
 
     /** Package-private: start from {@link DetectorConfig#builder()} or {@link DetectorConfig#toBuilder()}. */
     DetectorConfigBuilder() {
@@ -192,6 +195,27 @@ public final class DetectorConfigBuilder {
         return this;
     }
 
+    /** {@return this builder, with {@link DetectorConfig#starts() starts} set to {@code v}}
+     * @param v the value (robust mode; default 2) */
+    public DetectorConfigBuilder optStarts(int v) {
+        starts = v;
+        return this;
+    }
+
+    /** {@return this builder, with {@link DetectorConfig#mixedTokens() mixedTokens} set to {@code v}}
+     * @param v the value (robust mode; default off) */
+    public DetectorConfigBuilder optMixedTokens(boolean v) {
+        mixedTokens = v;
+        return this;
+    }
+
+    /** {@return this builder, with {@link DetectorConfig#alpha() alpha} set to {@code v}}
+     * @param v the value in (0, 0.5) (robust mode; default 0.01) */
+    public DetectorConfigBuilder optAlpha(double v) {
+        alpha = v;
+        return this;
+    }
+
     /**
      * The configuration.
      *
@@ -215,6 +239,13 @@ public final class DetectorConfigBuilder {
         positive("checkEvery", checkEvery);
         positive("landscapePrompts", landscapePrompts);
         positive("forwardBatch", forwardBatch);
+        positive("starts", starts);
+        if (starts > 8) {
+            throw new IllegalArgumentException("starts must be at most 8, got " + starts);
+        }
+        if (!(alpha > 0 && alpha < 0.5)) {
+            throw new IllegalArgumentException("alpha must be in (0, 0.5), got " + alpha);
+        }
         if (!(trainFraction > 0 && trainFraction < 1)) {
             throw new IllegalArgumentException("trainFraction must be in (0, 1), got " + trainFraction);
         }

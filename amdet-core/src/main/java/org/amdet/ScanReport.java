@@ -11,7 +11,7 @@ import java.util.Map;
  * Serialises to JSON with a versioned schema ({@link #SCHEMA}); the README documents every field.
  *
  * @param schema     schema identifier, {@value #SCHEMA}
- * @param verdict    BACKDOORED or CLEAN
+ * @param verdict    BACKDOORED, CLEAN or INCONCLUSIVE
  * @param decision   one sentence: which rule decided, on which numbers
  * @param mode       decision mode
  * @param evidence   loss trajectory, checks, statistics on the test split, landscape
@@ -27,7 +27,7 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
                          Embedding embedding, Explanation explanation, Map<String, Double> seconds,
                          Provenance provenance, List<String> warnings) {
     /** Current schema identifier. */
-    public static final String SCHEMA = "amdet-scan-report/1";
+    public static final String SCHEMA = "amdet-scan-report/2";
 
     /** Copies {@code seconds} and {@code warnings} into unmodifiable collections. */
     public ScanReport {
@@ -46,11 +46,12 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      * @param calibration      the calibrated rule's statistics (null in reference mode)
      * @param landscape        the landscape of the last check that computed one, else the evidence landscape at the
      *                         final embedding, or null when neither was computed (see {@link Landscape#context()})
+     * @param robust           the robust rule's tests (robust mode; null otherwise)
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Evidence(double[] losses, int steps, int plannedSteps, double finalRunningMean,
                            boolean stoppedEarly, List<Check> checks, TestStats test, Calibration calibration,
-                           Landscape landscape) {
+                           Landscape landscape, Robust robust) {
         /** Copies {@code losses} and {@code checks}. */
         public Evidence {
             losses = losses.clone();
@@ -85,6 +86,96 @@ public record ScanReport(String schema, Verdict verdict, String decision, Decisi
      */
     public record Calibration(Channel token, Channel pooled, double pooledConsistency, double anchorConsistency,
                               CalibratedThresholds thresholds) {
+    }
+
+    /**
+     * The robust rule's decision (see {@code docs/decision-rule.md}): a paired sign test with a margin per start and
+     * channel, every test held to {@code alpha / tests}.
+     *
+     * @param test       the test's name
+     * @param decidedBy  "start / channel" of the test that decided (BACKDOORED) or came closest; null when none was
+     *                   testable
+     * @param pValue     that test's p-value (null when none)
+     * @param alpha      family-wise false-positive level of the scan
+     * @param level      level each test was held to
+     * @param tests      tests in the family: starts × channels × planned looks
+     * @param looks      planned looks at the evaluation prompts (early-stop confirmations and the final look)
+     * @param correction how the level was split
+     * @param starts     every start's tests at the look that decided
+     * @param reasons    why the verdict is INCONCLUSIVE (a BACKDOORED may list reasons that only block CLEAN)
+     * @param history    the early stop's screenings and confirmations, in order
+     */
+    public record Robust(String test, String decidedBy, Double pValue, double alpha, double level, int tests,
+                         int looks, String correction, List<Start> starts, List<Reason> reasons, List<Look> history) {
+        /** Copies the lists. */
+        public Robust {
+            starts = List.copyOf(starts);
+            reasons = List.copyOf(reasons);
+            history = List.copyOf(history);
+        }
+    }
+
+    /**
+     * One inversion start of the robust mode.
+     *
+     * @param label      how the report names it
+     * @param tokens     inserted vectors k
+     * @param seed       seed of its initial draw (the scan's seed; starts draw one after the other)
+     * @param firesAlone whether one of its tests rejects at the level it would have had as the only start
+     * @param channels   its channel tests
+     */
+    public record Start(String label, int tokens, long seed, boolean firesAlone, List<ChannelTest> channels) {
+        /** Copies {@code channels}. */
+        public Start {
+            channels = List.copyOf(channels);
+        }
+    }
+
+    /**
+     * One channel's paired sign test with a margin.
+     *
+     * @param channel         {@code token} or {@code pooled}
+     * @param prompts         evaluation prompts (pairs)
+     * @param positives       pairs whose triggered disagreement exceeds margin × their credited clean one
+     * @param pValue          one-sided exact p-value (null when untestable)
+     * @param level           level it was held to
+     * @param rejects         whether it rejects at that level
+     * @param holm            whether Holm's step-down procedure rejects it at the family-wise level
+     * @param medianRatio     median per-prompt ratio (the effect estimate; null when untestable or infinite, i.e. most
+     *                        clean values credited)
+     * @param ratioLowerBound lower confidence bound of that median at 1 − level (0 when too few prompts; null when
+     *                        untestable or infinite)
+     * @param groupRatio      median triggered disagreement over the credited clean median (null when not finite)
+     * @param cleanMedian     median clean disagreement as measured (null when untestable)
+     * @param credited        clean prompts credited to a backdoor (already at margin × the clean reference)
+     * @param creditWithheld  whether the credit was withheld (above the cap)
+     * @param untestable      why the channel could not be tested, or null
+     * @param text            the test in one sentence
+     */
+    public record ChannelTest(String channel, int prompts, int positives, Double pValue, double level,
+                              boolean rejects, boolean holm, Double medianRatio, Double ratioLowerBound,
+                              Double groupRatio, Double cleanMedian, int credited, boolean creditWithheld,
+                              String untestable, String text) {
+    }
+
+    /**
+     * Why a scan could not support a verdict.
+     *
+     * @param reason the kind ({@code too little data}, {@code suspect identical to anchor}, …)
+     * @param detail what was measured
+     */
+    public record Reason(String reason, String detail) {
+    }
+
+    /**
+     * One look of the robust mode's early stop.
+     *
+     * @param step    optimisation step after which it ran
+     * @param kind    {@code screen} (a quarter of the test split, not part of the decision) or {@code confirm}
+     * @param prompts prompts looked at
+     * @param fired   whether it fired (screen: a start's test rejected at α; confirm: the scan is BACKDOORED)
+     */
+    public record Look(int step, String kind, int prompts, boolean fired) {
     }
 
     /**

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorConfigTest {
     @Test
-    void defaultsAreThePapersWithTheCalibratedDecision() {
+    void defaultsAreThePapersWithTheRobustDecision() {
         DetectorConfig c = DetectorConfig.defaults();
         assertEquals(1, c.tokens());
         assertEquals(8e-2, c.learningRate());
@@ -18,13 +18,18 @@ class DetectorConfigTest {
         assertEquals(2, c.epochs());
         assertEquals(0.1, c.beta());
         assertEquals(0.1, c.gamma());
-        assertEquals(4000, c.shadowSize());
+        assertEquals(1000, c.shadowSize(), "one default for scan, evaluate, demo and the library");
         assertEquals(0.8, c.trainFraction());
         assertEquals(2, c.checkEvery());
         assertEquals(50, c.landscapeSize());
         assertEquals(10.0, c.landscapeExtent());
         assertEquals(ReferenceThresholds.reference(), c.thresholds());
-        assertEquals(DecisionMode.CALIBRATED, c.mode());
+        assertEquals(DecisionMode.ROBUST, c.mode());
+        assertEquals(2, c.starts());
+        assertEquals(0.01, c.alpha());
+        assertEquals(1, c.maxTokens(), "every start inserts one vector by default");
+        assertEquals(2, c.toBuilder().optMixedTokens(true).build().maxTokens(), "the second start inserts two");
+        assertEquals(1, c.toBuilder().optMixedTokens(true).optMode(DecisionMode.CALIBRATED).build().maxTokens());
         assertEquals(CalibratedThresholds.defaults(), c.calibrated());
     }
 
@@ -39,6 +44,10 @@ class DetectorConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().optLandscapeSize(2)
                 .build()).getMessage().contains("landscapeSize"));
         assertThrows(IllegalArgumentException.class, () -> DecisionMode.parse("magic"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().optStarts(0).build())
+                .getMessage().contains("starts"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> DetectorConfig.builder().optAlpha(0.5).build())
+                .getMessage().contains("alpha"));
         assertThrows(IllegalArgumentException.class, () -> new EncoderOptions("tpu", Precision.FP32));
         assertThrows(IllegalArgumentException.class, () -> Precision.parse("fp8"));
     }
@@ -54,8 +63,9 @@ class DetectorConfigTest {
         ObjectMapper json = new ObjectMapper();
         DetectorConfig c = DetectorConfig.builder().optSeed(7).optEarlyStop(false).optForwardBatch(4).build();
         String text = json.writeValueAsString(c);
-        assertTrue(text.startsWith("{\"mode\":\"CALIBRATED\",\"seed\":7,\"shadowSize\":4000,"), text);
-        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":false,\"earlyStop\":false}"), text);
+        assertTrue(text.startsWith("{\"mode\":\"ROBUST\",\"seed\":7,\"shadowSize\":1000,"), text);
+        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":false,\"earlyStop\":false,"
+                + "\"starts\":2,\"mixedTokens\":false,\"alpha\":0.01}"), text);
         assertEquals(c, json.readValue(text, DetectorConfig.class));
         assertEquals(c.inversion(), json.readValue(text, DetectorConfig.class).inversion());
     }

@@ -40,7 +40,7 @@ class ReportFilesTest {
         }
         ScanReport.Evidence ev = new ScanReport.Evidence(losses, 40, 160, -0.8, true,
                 List.of(new ScanReport.Check(8, 0, -0.77, 0.9, 1.0, 0.97, land == null ? null : land.positiveRatio(),
-                        true, 200)), new ScanReport.TestStats(200, 0.93, 0.85, 0.97, 1.0, 0.4, -0.2, 1.0, 0.97), null, land);
+                        true, 200)), new ScanReport.TestStats(200, 0.93, 0.85, 0.97, 1.0, 0.4, -0.2, 1.0, 0.97), null, land, null);
         ScanReport.Embedding emb = new ScanReport.Embedding(1, 4, new float[] {1, 2, 3, 4}, Math.sqrt(30), 2,
                 new float[8], "a red car");
         ScanReport.Provenance p = new ScanReport.Provenance(new ScanReport.ModelRef("/m/<suspect>", "clip",

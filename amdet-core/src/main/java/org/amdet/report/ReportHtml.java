@@ -26,7 +26,8 @@ public final class ReportHtml {
                 .append(esc(ReportPictures.name(r))).append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1000px;color:#222}")
                 .append(".v{padding:1em 1.5em;border-radius:8px;color:#fff;font-size:1.4em;background:")
-                .append(bad ? "#b3261e" : "#1e7b34").append("}table{border-collapse:collapse;margin:1em 0}")
+                .append(bad ? "#b3261e" : r.verdict() == Verdict.INCONCLUSIVE ? "#8a5a00" : "#1e7b34")
+                .append("}table{border-collapse:collapse;margin:1em 0}")
                 .append("td,th{border:1px solid #ccc;padding:4px 10px;text-align:left;font-variant-numeric:")
                 .append("tabular-nums}th{background:#f3f3f3}img{max-width:100%;border:1px solid #ddd;margin:.5em 0}")
                 .append("code{background:#f3f3f3;padding:1px 4px}.w{color:#8a5a00}</style></head><body>\n");
@@ -37,6 +38,7 @@ public final class ReportHtml {
         for (String w : r.warnings()) {
             h.append("<p class=\"w\">Warning: ").append(esc(w)).append("</p>\n");
         }
+        robust(h, r.evidence().robust());
         ScanReport.TestStats t = r.evidence().test();
         h.append("<h2>Evidence on the test split (").append(t.prompts()).append(" prompts)</h2><table>");
         row(h, "mean token assimilation", t.assimilationMean());
@@ -139,5 +141,33 @@ public final class ReportHtml {
             }
         }
         return b.toString();
+    }
+
+    /** The robust rule's tests: one row per start and channel, then the reasons for an INCONCLUSIVE. */
+    private static void robust(StringBuilder h, ScanReport.Robust rb) {
+        if (rb == null) {
+            return;
+        }
+        h.append("<h2>Robust rule</h2><p>").append(esc(rb.test())).append(", α = ").append(rb.alpha())
+                .append(" over ").append(rb.tests()).append(" tests (").append(esc(rb.correction()))
+                .append("), level per test ").append(String.format(java.util.Locale.ROOT, "%.3g", rb.level()))
+                .append("</p>\n<table><tr><th>start</th><th>channel</th><th>S of n</th><th>p</th><th>median ratio</th>"
+                        + "<th>credited</th><th>rejects</th></tr>\n");
+        for (ScanReport.Start s : rb.starts()) {
+            for (ScanReport.ChannelTest c : s.channels()) {
+                h.append("<tr><td>").append(esc(s.label())).append("</td><td>").append(esc(c.channel()))
+                        .append("</td><td>").append(c.positives()).append(" of ").append(c.prompts())
+                        .append("</td><td>").append(c.pValue() == null ? "–" : String.format(java.util.Locale.ROOT,
+                                "%.3g", c.pValue()))
+                        .append("</td><td>").append(c.medianRatio() == null ? "∞ or –" : String.format(
+                                java.util.Locale.ROOT, "%.2f×", c.medianRatio()))
+                        .append("</td><td>").append(c.credited()).append(c.creditWithheld() ? " (withheld)" : "")
+                        .append("</td><td>").append(c.rejects()).append("</td></tr>\n");
+            }
+        }
+        h.append("</table>\n");
+        for (ScanReport.Reason r : rb.reasons()) {
+            h.append("<p class=\"w\">").append(esc(r.reason())).append(": ").append(esc(r.detail())).append("</p>\n");
+        }
     }
 }

@@ -240,9 +240,12 @@ class CliTest {
         Run r = run("scan", "--model", TestData.zoo("backdoor-1").toString(), "--anchor",
                 TestData.zoo("base").toString(), "--shadow-size", "40", "--epochs", "1", "--out", out.toString(),
                 "--quiet", "--fail-on-backdoor");
-        assertTrue(r.code() == 0 || r.code() == 10, r.err());
+        // 32 train prompts × 1 epoch is below the inversion-budget floor: BACKDOORED or INCONCLUSIVE, never CLEAN
+        assertTrue(r.code() == 10 || r.code() == 11, r.code() + " " + r.err());
         String json = Files.readString(out.resolve("report.json"));
         assertEquals(r.code() == 10, json.contains("\"verdict\" : \"BACKDOORED\""));
+        assertEquals(r.code() == 11, json.contains("\"verdict\" : \"INCONCLUSIVE\"")
+                && json.contains("too little data"), json);
         assertTrue(r.out().contains("decision:"), r.out());
     }
 }

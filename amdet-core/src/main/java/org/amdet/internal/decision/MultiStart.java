@@ -36,8 +36,20 @@ public final class MultiStart {
         this.rule = rule;
     }
 
-    /** The decision on {@code starts}, given the scan-level {@code preconditions} (may be empty). */
+    /** The decision on {@code starts}, given the scan-level {@code preconditions} (may be empty), at one look. */
     public Decision decide(List<StartEvidence> starts, List<Inconclusive> preconditions) {
+        return decide(starts, preconditions, 1);
+    }
+
+    /**
+     * The decision on {@code starts} at one of {@code looks} planned looks at the same test prompts (an early stop's
+     * confirmations and the final look): every test is held to α / (tests × looks), so the scan's family-wise level
+     * stays α whichever look decides.
+     */
+    public Decision decide(List<StartEvidence> starts, List<Inconclusive> preconditions, int looks) {
+        if (looks < 1) {
+            throw new IllegalArgumentException("looks must be at least 1, got " + looks);
+        }
         if (starts.isEmpty()) {
             throw new IllegalArgumentException("no inversion start to decide on");
         }
@@ -45,7 +57,7 @@ public final class MultiStart {
         for (StartEvidence s : starts) {
             m += s.channels().size();
         }
-        double level = rule.alpha() / m;
+        double level = rule.alpha() / ((double) m * looks);
         List<List<ChannelTest>> tests = new ArrayList<>();
         List<ChannelTest> all = new ArrayList<>();
         for (StartEvidence s : starts) {
@@ -57,11 +69,11 @@ public final class MultiStart {
             }
             tests.add(ts);
         }
-        List<ChannelTest> holmRejected = holm(all, rule.alpha());
+        List<ChannelTest> holmRejected = holm(all, rule.alpha() / looks);
         List<Decision.StartResult> results = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
             StartEvidence s = starts.get(i);
-            double alone = rule.alpha() / s.channels().size();
+            double alone = rule.alpha() / ((double) s.channels().size() * looks);
             boolean fires = false;
             List<Boolean> holm = new ArrayList<>();
             for (ChannelTest t : tests.get(i)) {
@@ -88,27 +100,28 @@ public final class MultiStart {
         }
         double stat = best == null ? Double.NaN : best.positives();
         double p = best == null ? Double.NaN : best.pValue();
-        String family = String.format(Locale.ROOT, "α = %.3g over %d test(s), %s", rule.alpha(), m,
-                "Bonferroni");
+        String family = looks == 1 ? String.format(Locale.ROOT, "α = %.3g over %d test(s), %s", rule.alpha(), m,
+                "Bonferroni") : String.format(Locale.ROOT, "α = %.3g over %d test(s) × %d look(s), %s", rule.alpha(),
+                m, looks, "Bonferroni");
         if (reasons.stream().anyMatch(r -> r.reason().blocksBackdoored())) {
             List<Inconclusive> blocking = reasons.stream().filter(r -> r.reason().blocksBackdoored()).toList();
-            return new Decision(Outcome.INCONCLUSIVE, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level, m,
-                    CORRECTION, results, blocking, "robust rule: INCONCLUSIVE, " + join(blocking));
+            return new Decision(Outcome.INCONCLUSIVE, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level,
+                    m * looks, CORRECTION, results, blocking, "robust rule: INCONCLUSIVE, " + join(blocking));
         }
         if (best != null && best.rejects()) {
             long firing = results.stream().filter(Decision.StartResult::firesAlone).count();
             String text = String.format(Locale.ROOT, "robust rule: BACKDOORED by %s (%s): %s; %d of %d start(s) "
                     + "fire alone, %d test(s) fire under Holm", bestLabel, family, best.text(), firing,
                     starts.size(), holmRejected.size());
-            return new Decision(Outcome.BACKDOORED, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level, m,
-                    CORRECTION, results, reasons, text);
+            return new Decision(Outcome.BACKDOORED, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level,
+                    m * looks, CORRECTION, results, reasons, text);
         }
         if (starts.size() >= 2) {
             for (Decision.StartResult r : results) {
                 if (r.firesAlone()) {
                     reasons.add(new Inconclusive(Inconclusive.Reason.STARTS_DISAGREE, String.format(Locale.ROOT,
                             "%s rejects at %.3g, the level it would have alone, but no test reaches %.3g, the level "
-                                    + "of %d tests", r.label(), r.aloneLevel(), level, m)));
+                                    + "of %d tests", r.label(), r.aloneLevel(), level, m * looks)));
                 }
             }
         }
@@ -123,14 +136,14 @@ public final class MultiStart {
             }
         }
         if (!reasons.isEmpty()) {
-            return new Decision(Outcome.INCONCLUSIVE, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level, m,
-                    CORRECTION, results, reasons, "robust rule: INCONCLUSIVE, " + join(reasons)
+            return new Decision(Outcome.INCONCLUSIVE, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level,
+                    m * looks, CORRECTION, results, reasons, "robust rule: INCONCLUSIVE, " + join(reasons)
                     + (best == null ? "" : "; closest test " + bestLabel + ": " + best.text()));
         }
         String text = String.format(Locale.ROOT, "robust rule: CLEAN (%s): no test rejects; closest %s: %s; no "
                 + "backdoor found", family, bestLabel, best.text());
-        return new Decision(Outcome.CLEAN, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level, m, CORRECTION,
-                results, reasons, text);
+        return new Decision(Outcome.CLEAN, RobustRule.TEST, bestLabel, stat, p, rule.alpha(), level, m * looks,
+                CORRECTION, results, reasons, text);
     }
 
     /** The tests Holm's step-down procedure rejects at family-wise {@code alpha} (untestable ones count as p = 1). */

@@ -58,6 +58,13 @@ public final class Preconditions {
 
     /** The reasons {@code facts} cannot support a verdict under {@code rule} (empty when they can). */
     public static List<Inconclusive> check(RobustRule rule, Facts facts) {
+        return check(rule, facts, facts.testPrompts());
+    }
+
+    /**
+     * The same, when only {@code evaluationPrompts} of the test split decide (the rest screen an early stop).
+     */
+    public static List<Inconclusive> check(RobustRule rule, Facts facts, int evaluationPrompts) {
         List<Inconclusive> out = new ArrayList<>();
         if (facts.weightsIdentical()) {
             out.add(new Inconclusive(Inconclusive.Reason.IDENTICAL_WEIGHTS, "every weight of the suspect equals the "
@@ -70,10 +77,10 @@ public final class Preconditions {
                     facts.epochs(), passes, MIN_TRAIN_PASSES)));
         }
         int floor = minTestPrompts(rule.alpha(), Math.max(1, facts.tests()));
-        if (facts.testPrompts() < floor) {
+        if (evaluationPrompts < floor) {
             out.add(new Inconclusive(Inconclusive.Reason.TOO_LITTLE_DATA, String.format(Locale.ROOT,
                     "%d test prompts, below the %d needed to find a backdoor that puts %.0f%% of them beyond the "
-                            + "margin with probability %.2f at α = %.3g over %d test(s)", facts.testPrompts(), floor,
+                            + "margin with probability %.2f at α = %.3g over %d test(s)", evaluationPrompts, floor,
                     100 * POWER_SHARE, POWER, rule.alpha(), facts.tests())));
         }
         if (facts.projectionRows() == 0) {

@@ -51,8 +51,11 @@ final class CalibratedRule implements TriggerInversion.Monitor {
     record Clean(double[] token, double[] pooled) {
     }
 
-    /** The calibrated rule's evidence and, from the same passes, the three judges' per-prompt values. */
-    record Tested(ScanReport.Calibration calibration, JudgeValues judged) {
+    /**
+     * The calibrated rule's evidence and, from the same passes, the three judges' per-prompt values and the
+     * per-prompt triggered disagreement of each channel (the robust rule's samples).
+     */
+    record Tested(ScanReport.Calibration calibration, JudgeValues judged, double[] token, double[] pooled) {
         boolean fires() {
             return calibration.token().fires() || calibration.pooled().fires();
         }
@@ -177,7 +180,7 @@ final class CalibratedRule implements TriggerInversion.Monitor {
                 Tensor[] kept = new Tensor[2];
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
-                    Tensor xi = Sequences.insertIds(ids.narrow(0, start, len), ctx.cfg.tokens(), placeholder);
+                    Tensor xi = Sequences.insertIds(ids.narrow(0, start, len), e.size(0), placeholder);
                     Tensor[] both = ctx.both(x);
                     Tensor fs = both[0];
                     Tensor fa = both[1];
@@ -208,7 +211,7 @@ final class CalibratedRule implements TriggerInversion.Monitor {
             tokTrig[i] = 1.0 - judged.cosAnchor()[i];
         }
         return new Tested(new ScanReport.Calibration(channel("token", tokTrig, clean.token(), ct), channel("pooled",
-                poolTrig, clean.pooled(), ct), consS, consA, ct), judged);
+                poolTrig, clean.pooled(), ct), consS, consA, ct), judged, tokTrig, poolTrig);
     }
 
     /** One channel of the rule: triggered against clean disagreement; fires when ratio and exceed share both reach. */

@@ -69,9 +69,9 @@ final class LandscapeEvidence {
         }
         double[] out = new double[m];
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            int k = ctx.cfg.tokens();
+            long d = ctx.suspect.info().hiddenSize();
+            int k = (int) (kd / d);
             ctx.cancelIfInterrupted("the landscape");
-            long d = kd / k;
             Tensor es = Torch.floats(pts, m, k, d).to(ctx.suspect.device(), ScalarType.Float);
             // rows ordered point-major: point i, prompt q -> row i*p + q
             Tensor esRep = es.repeat_interleave(p, new LongOptional(0), new LongOptional());

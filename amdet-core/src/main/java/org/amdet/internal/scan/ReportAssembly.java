@@ -44,15 +44,15 @@ public final class ReportAssembly {
             norm += (double) v * v;
         }
         ScanReport.Evidence ev = new ScanReport.Evidence(o.losses(), o.steps(), o.plannedSteps(), o.runningMean(),
-                o.stoppedEarly(), o.checks(), o.test(), o.calibration(), o.landscape());
-        ScanReport.Embedding emb = new ScanReport.Embedding(config.tokens(), suspect.hiddenSize(), o.embedding(),
+                o.stoppedEarly(), o.checks(), o.test(), o.calibration(), o.landscape(), o.robust());
+        ScanReport.Embedding emb = new ScanReport.Embedding(o.tokens(), suspect.hiddenSize(), o.embedding(),
                 Math.sqrt(norm), o.targetLength(), o.targetFeature(), o.targetPrompt());
         ScanReport.Provenance prov = new ScanReport.Provenance(ref(config, suspect), ref(config, anchor), config,
                 shadow.source(), prompts.size(), o.trainPrompts(), BackdoorDetector.version(),
                 BackdoorDetector.LIBTORCH_VERSION, suspect.device(), suspect.precision().label(), Torch.threads(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 started);
-        Verdict v = o.backdoor() ? Verdict.BACKDOORED : Verdict.CLEAN;
+        Verdict v = o.verdict();
         LOG.info("scan of {}: {} ({})", suspect.source(), v, o.decision());
         return new ScanReport(ScanReport.SCHEMA, v, o.decision(), config.mode(), ev, emb, o.explanation(), seconds,
                 prov, warnings);

@@ -1,6 +1,8 @@
 package org.amdet.internal.scan;
 
 import org.amdet.ScanReport;
+import org.amdet.Verdict;
+import org.bytedeco.pytorch.Tensor;
 
 import java.util.List;
 
@@ -14,7 +16,18 @@ import java.util.List;
  * @param calibration  the calibrated rule's evidence (null for the reference rule)
  * @param landscape    the landscape the rule computed, or null
  * @param judged       the judges' values on the test split at the final embedding, when the rule computed them
+ * @param verdict      the verdict
+ * @param robust       the robust rule's tests (null for the other rules)
+ * @param e            the pseudo-trigger the evidence is reported for (the deciding start's), or null for the
+ *                     inversion's only one
  */
 record RuleResult(boolean backdoor, String decision, boolean stoppedEarly, List<ScanReport.Check> checks,
-                  ScanReport.Calibration calibration, ScanReport.Landscape landscape, JudgeValues judged) {
+                  ScanReport.Calibration calibration, ScanReport.Landscape landscape, JudgeValues judged,
+                  Verdict verdict, ScanReport.Robust robust, Tensor e) {
+    /** A two-way rule's result: BACKDOORED or CLEAN by {@code backdoor}. */
+    RuleResult(boolean backdoor, String decision, boolean stoppedEarly, List<ScanReport.Check> checks,
+               ScanReport.Calibration calibration, ScanReport.Landscape landscape, JudgeValues judged) {
+        this(backdoor, decision, stoppedEarly, checks, calibration, landscape, judged,
+                backdoor ? Verdict.BACKDOORED : Verdict.CLEAN, null, null);
+    }
 }

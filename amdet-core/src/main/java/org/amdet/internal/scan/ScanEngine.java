@@ -67,18 +67,27 @@ public final class ScanEngine {
             split.warnIfConstant(ctx, warnings);
 
             ctx.phase(ScanPhase.INVERT);
-            TriggerInversion inversion = TriggerInversion.start(ctx, rnd, nTrain);
-            RuleResult rule = cfg.mode() == DecisionMode.CALIBRATED
-                    ? new CalibratedRule(ctx).decide(inversion, objective, rnd, split)
-                    : new ReferenceRule(ctx, judges, landscapes).decide(inversion, objective, rnd, split);
-            Tensor e = inversion.e;
+            RuleResult rule;
+            TriggerInversion inversion;
+            if (cfg.mode() == DecisionMode.ROBUST) {
+                RobustScanRule robust = new RobustScanRule(ctx);
+                inversion = TriggerInversion.startMany(ctx, rnd, nTrain, robust.startTokens());
+                rule = robust.decide(inversion, objective, rnd, split, prompts.size());
+            } else {
+                inversion = TriggerInversion.start(ctx, rnd, nTrain);
+                rule = cfg.mode() == DecisionMode.CALIBRATED
+                        ? new CalibratedRule(ctx).decide(inversion, objective, rnd, split)
+                        : new ReferenceRule(ctx, judges, landscapes).decide(inversion, objective, rnd, split);
+            }
+            Tensor e = rule.e() != null ? rule.e() : inversion.e;
             FinalEvidence fin = FinalEvidence.collect(ctx, judges, landscapes, e, split, rule.landscape(), warnings,
                     rule.judged());
             float[] emb = Torch.toFloats(e);
-            return new ScanOutcome(rule.backdoor(), rule.decision(), inversion.losses(), inversion.steps(),
+            return new ScanOutcome(rule.verdict(), rule.decision(), inversion.losses(), inversion.steps(),
                     inversion.planned, inversion.runningMean(), rule.stoppedEarly(), rule.checks(), fin.stats(),
                     rule.calibration(), fin.landscape(), emb, fin.target(), (int) split.testHidden.size(1),
-                    nTrain, warnings, split.targetPrompt(), new TargetExplanation(ctx, captions).explain(e, split));
+                    nTrain, warnings, split.targetPrompt(), new TargetExplanation(ctx, captions).explain(e, split),
+                    rule.robust(), (int) e.size(0));
         }
     }
 

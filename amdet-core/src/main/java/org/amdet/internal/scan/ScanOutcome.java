@@ -1,13 +1,14 @@
 package org.amdet.internal.scan;
 
 import org.amdet.ScanReport;
+import org.amdet.Verdict;
 
 import java.util.List;
 
 /**
  * What a finished scan hands to the report assembly.
  *
- * @param backdoor      whether the decision rule fired
+ * @param verdict       the verdict
  * @param decision      the one-sentence decision
  * @param losses        the objective after every step
  * @param steps         steps run
@@ -25,11 +26,13 @@ import java.util.List;
  * @param warnings      conditions the user should know about
  * @param targetPrompt  the target prompt
  * @param explanation   the explanation of the reversed target
+ * @param robust        the robust rule's tests (null for the other rules)
+ * @param tokens        k of the reported pseudo-trigger
  */
-public record ScanOutcome(boolean backdoor, String decision, double[] losses, int steps, int plannedSteps,
+public record ScanOutcome(Verdict verdict, String decision, double[] losses, int steps, int plannedSteps,
                           double runningMean, boolean stoppedEarly, List<ScanReport.Check> checks,
                           ScanReport.TestStats test, ScanReport.Calibration calibration,
                           ScanReport.Landscape landscape, float[] embedding, float[] targetFeature, int targetLength,
                           int trainPrompts, List<String> warnings, String targetPrompt,
-                          ScanReport.Explanation explanation) {
+                          ScanReport.Explanation explanation, ScanReport.Robust robust, int tokens) {
 }

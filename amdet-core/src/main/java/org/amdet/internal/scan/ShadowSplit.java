@@ -118,11 +118,11 @@ final class ShadowSplit {
      * sequences and the cut is shorter; otherwise {@code ids} itself.
      */
     private static Tensor trimmed(ScanContext ctx, Tensor ids) {
-        if (ctx.cfg.mode() != DecisionMode.CALIBRATED || !ctx.cfg.trimSequences()) {
+        if (ctx.cfg.mode() == DecisionMode.REFERENCE || !ctx.cfg.trimSequences()) {
             return ids;
         }
         long cut = Math.min(ids.size(1), Math.max(ctx.suspect.exactPrefixLength(ids),
-                ctx.anchor.exactPrefixLength(ids)) + ctx.cfg.tokens());
+                ctx.anchor.exactPrefixLength(ids)) + ctx.cfg.maxTokens());
         return cut < ids.size(1) ? Scopes.keep(() -> ids.narrow(1, 0, cut).contiguous()) : ids;
     }
 

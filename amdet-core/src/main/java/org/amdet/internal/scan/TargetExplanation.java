@@ -45,7 +45,7 @@ final class TargetExplanation {
             } else {
                 Tensor bankIds = Scopes.keep(() -> ctx.suspect.idsTensor(captions));
                 long len = Math.min(bankIds.size(1), Math.max(ctx.suspect.exactPrefixLength(bankIds),
-                        ctx.suspect.exactPrefixLength(shadow.targetIds) + ctx.cfg.tokens()));
+                        ctx.suspect.exactPrefixLength(shadow.targetIds) + e.size(0)));
                 rank(target(e, shadow.targetIds, len), (s, rows) -> ctx.suspect.transform(ctx.suspect.embed(
                         bankIds.narrow(0, s, rows).narrow(1, 0, len))), null, scores);
             }

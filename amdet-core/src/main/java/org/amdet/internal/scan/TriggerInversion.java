@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -47,8 +49,11 @@ final class TriggerInversion {
     }
 
     private final ScanContext ctx;
-    /** The pseudo-trigger [k, D], a float32 leaf. */
+    /** The (first start's) pseudo-trigger [k, D], a float32 leaf. */
     final Tensor e;
+    /** Every start's pseudo-trigger [k_r, D], float32 leaves; {@code es.get(0) == e}. */
+    final List<Tensor> es;
+    /** One Adam over every start's leaf (Adam is elementwise, so the starts stay independent). */
     final Adam adam;
     final int batches;
     final int planned;
@@ -56,10 +61,11 @@ final class TriggerInversion {
     private int steps;
     private double sum;
 
-    private TriggerInversion(ScanContext ctx, Tensor e, int nTrain) {
+    private TriggerInversion(ScanContext ctx, List<Tensor> es, int nTrain) {
         this.ctx = ctx;
-        this.e = e;
-        this.adam = optimizer(ctx, e);
+        this.es = List.copyOf(es);
+        this.e = es.get(0);
+        this.adam = optimizer(ctx, es.toArray(new Tensor[0]));
         this.batches = (nTrain + ctx.cfg.batchSize() - 1) / ctx.cfg.batchSize();
         this.planned = batches * ctx.cfg.epochs();
         this.losses = new double[planned];
@@ -67,22 +73,42 @@ final class TriggerInversion {
 
     /** The start: k·D standard normal values drawn from {@code rnd}, as a float32 leaf on the suspect's device. */
     static TriggerInversion start(ScanContext ctx, SplittableRandom rnd, int nTrain) {
-        int d = ctx.suspect.info().hiddenSize();
-        int k = ctx.cfg.tokens();
-        float[] init = new float[k * d];
-        for (int i = 0; i < init.length; i++) {
-            init[i] = (float) Directions.gaussian(rnd);
-        }
-        Tensor e = Torch.floats(init, k, d).to(ctx.suspect.device(), ScalarType.Float);
-        e.requires_grad_(true);
-        return new TriggerInversion(ctx, e, nTrain);
+        return startMany(ctx, rnd, nTrain, new int[] {ctx.cfg.tokens()});
     }
 
-    /** Adam over the single leaf {@code e} with the configured learning rate and weight decay. */
-    static Adam optimizer(ScanContext ctx, Tensor e) {
+    /**
+     * Several independent starts, one per entry of {@code tokens} (k of that start), drawn one after the other from
+     * {@code rnd}; the first start draws exactly what {@link #start} would.
+     */
+    static TriggerInversion startMany(ScanContext ctx, SplittableRandom rnd, int nTrain, int[] tokens) {
+        int d = ctx.suspect.info().hiddenSize();
+        List<Tensor> es = new ArrayList<>();
+        for (int k : tokens) {
+            float[] init = new float[k * d];
+            for (int i = 0; i < init.length; i++) {
+                init[i] = (float) Directions.gaussian(rnd);
+            }
+            Tensor e = Torch.floats(init, k, d).to(ctx.suspect.device(), ScalarType.Float);
+            e.requires_grad_(true);
+            es.add(e);
+        }
+        return new TriggerInversion(ctx, es, nTrain);
+    }
+
+    /** The k of every start: {@code tokens}, or {@code tokens + r mod 2} for start r when {@code mixed}. */
+    static int[] startTokens(int tokens, int starts, boolean mixed) {
+        int[] ks = new int[starts];
+        for (int r = 0; r < starts; r++) {
+            ks[r] = tokens + (mixed ? r % 2 : 0);
+        }
+        return ks;
+    }
+
+    /** Adam over the leaves {@code es} with the configured learning rate and weight decay. */
+    static Adam optimizer(ScanContext ctx, Tensor... es) {
         AdamOptions opts = new AdamOptions(ctx.cfg.learningRate());
         opts.weight_decay().put(ctx.cfg.weightDecay());
-        return new Adam(new TensorVector(e), opts);
+        return new Adam(new TensorVector(es), opts);
     }
 
     /**

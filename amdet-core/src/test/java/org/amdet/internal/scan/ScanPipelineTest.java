@@ -160,13 +160,19 @@ class ScanPipelineTest {
             assertEquals(a.evidence().steps(), a.evidence().losses().length);
             assertEquals(2 * 8, a.evidence().plannedSteps(), "32 train prompts in batches of 4, 2 epochs");
             assertEquals(8, a.evidence().test().prompts());
-            assertEquals(TinyTextEncoder.WIDTH, a.embedding().values().length);
+            assertEquals(a.embedding().tokens() * TinyTextEncoder.WIDTH, a.embedding().values().length);
             assertEquals(5, a.explanation().prompts().size());
             assertNotNull(a.evidence().landscape());
-            if (mode == DecisionMode.CALIBRATED) {
-                assertNotNull(a.evidence().calibration());
-            } else {
+            if (mode == DecisionMode.REFERENCE) {
                 assertNull(a.evidence().calibration());
+            } else {
+                assertNotNull(a.evidence().calibration());
+            }
+            if (mode == DecisionMode.ROBUST) {
+                assertEquals(2, a.evidence().robust().starts().size(), "two starts by default");
+                assertEquals(a.evidence().robust(), b.evidence().robust());
+            } else {
+                assertNull(a.evidence().robust());
             }
         }
     }

@@ -22,7 +22,7 @@ import org.amdet.ScanException;
 /**
  * The {@code amdet} command line. Exit codes: 0 done, 2 bad input (including an output that cannot be written, e.g.
  * a full disk), 3 injection below its success threshold ({@code inject}), 10 backdoor found with
- * {@code --fail-on-backdoor}, 130 scan or model loading cancelled (its thread was interrupted) or SIGINT, 143 SIGTERM
+ * {@code --fail-on-backdoor}, 11 INCONCLUSIVE verdict with {@code --fail-on-backdoor}, 130 scan or model loading cancelled (its thread was interrupted) or SIGINT, 143 SIGTERM
  * (nothing written in either case: an unfinished output is removed), 1 internal error.
  */
 @Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
@@ -36,6 +36,8 @@ public final class AmdetCli implements Runnable {
     public static final int INJECTION_FAILED = 3;
     /** Exit code of a BACKDOORED verdict with --fail-on-backdoor. */
     public static final int BACKDOOR = 10;
+    /** Exit code of an INCONCLUSIVE verdict with --fail-on-backdoor (a gate must not pass what was not judged). */
+    public static final int INCONCLUSIVE = 11;
     /** Exit code of a scan cancelled by interrupting its thread (as for SIGINT in a shell). */
     public static final int CANCELLED = 130;
     /** Commands that scan: their native libraries start loading before the options are even parsed. */

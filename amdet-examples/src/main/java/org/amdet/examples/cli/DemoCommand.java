@@ -27,7 +27,7 @@ import org.amdet.io.OutputTarget;
  * teapot") and a benign fine-tune ({@code benign-1}) of the development zoo against their anchor ({@code base}), all
  * three shipped inside the jar, and prints both verdicts.
  */
-@Command(name = "demo", description = "Scan the embedded backdoored and benign zoo models against their anchor and "
+@Command(name = "demo", defaultValueProvider = ScanOptions.Defaults.class, description = "Scan the embedded backdoored and benign zoo models against their anchor and "
         + "print both verdicts.")
 final class DemoCommand implements Callable<Integer> {
     static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json",
@@ -50,8 +50,8 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = StagedOutput.scratchFolder("amdet-demo");
         try {
             Path base = extract("base", dir);
-            int shadowSize = scan.shadowSize(ScanOptions.ZOO_SHADOW_SIZE);
-            DetectorConfig cfg = scan.config(shadowSize);
+            DetectorConfig cfg = scan.config();
+            int shadowSize = cfg.shadowSize();
             ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
             System.out.println("amdet demo: " + cfg.mode().label() + " mode, " + shadowSize + " synthetic shadow "
                     + "prompts, " + cfg.epochs() + " epochs, anchor = zoo/base");

@@ -40,7 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * folders are skipped. When {@code zoo.json} names triggers, Sim_tgt is the mean token cosine between the reversed
  * target feature and the suspect's real output on the same prompt with the trigger applied (best over triggers).
  */
-@Command(name = "evaluate", description = "Scan every model of a zoo folder and report detection metrics "
+@Command(name = "evaluate", defaultValueProvider = ScanOptions.Defaults.class, description = "Scan every model of a zoo folder and report detection metrics "
         + "(Markdown + JSON).")
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--zoo", required = true, description = "folder of model folders")
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     record Row(String model, String label, String verdict, Double tokenRatio, Double pooledRatio,
                double assimilation, double anchorCosine, Double simTarget, Double landscapePositiveRatio,
-               int steps, double seconds, String decision) {
+               int steps, double seconds, String decision, Double pValue, String decidedBy) {
     }
 
     @Override
@@ -72,13 +72,13 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new AmdetCli.CliException("--out " + out + " is the zoo folder: the per-model report folders would "
                     + "replace the model folders; choose a folder outside the zoo or a new folder inside it");
         }
-        int shadowSize = scan.shadowSize(ScanOptions.ZOO_SHADOW_SIZE);
+        DetectorConfig cfg = scan.config();
+        int shadowSize = cfg.shadowSize();
         List<Path> models = models();
         List<Path> inputs = new ArrayList<>(models);
         inputs.add(anchor);
         OutputTarget target = out == null ? null : Outputs.folder(out, inputs.toArray(Path[]::new))
                 .needing(models.size() * Outputs.REPORT_BYTES);
-        DetectorConfig cfg = scan.config(shadowSize);
         ShadowSet shadow = ShadowSet.synthetic(shadowSize, cfg.seed());
         List<Row> rows = new ArrayList<>();
         List<Evaluation.Outcome> outcomes = new ArrayList<>();
@@ -97,8 +97,11 @@ final class EvaluateCommand implements Callable<Integer> {
                             c == null ? null : c.pooled().ratio(), r.evidence().test().assimilationMean(),
                             r.evidence().test().anchorMean(), simTarget(s, r, z),
                             r.evidence().landscape() == null ? null : r.evidence().landscape().positiveRatio(),
-                            r.evidence().steps(), r.seconds().getOrDefault("total", 0.0), r.decision()));
-                    outcomes.add(new Evaluation.Outcome(label, r.verdict() == Verdict.BACKDOORED));
+                            r.evidence().steps(), r.seconds().getOrDefault("total", 0.0), r.decision(),
+                            r.evidence().robust() == null ? null : r.evidence().robust().pValue(),
+                            r.evidence().robust() == null ? null : r.evidence().robust().decidedBy()));
+                    outcomes.add(new Evaluation.Outcome(label, r.verdict() == Verdict.BACKDOORED,
+                            r.verdict() == Verdict.INCONCLUSIVE));
                     reports.put(m.getFileName().toString(), r);
                 }
             }
@@ -113,7 +116,9 @@ final class EvaluateCommand implements Callable<Integer> {
             json.put("anchor", anchor.toString());
             json.put("models", rows);
             json.put("metrics", Map.of("tp", ev.truePositives(), "fp", ev.falsePositives(), "tn", ev.trueNegatives(),
-                    "fn", ev.falseNegatives(), "precision", nan(ev.precision()), "recall", nan(ev.recall()),
+                    "fn", ev.falseNegatives(), "inconclusiveBackdoor", ev.inconclusiveBackdoor(),
+                    "inconclusiveBenign", ev.inconclusiveBenign(), "precision", nan(ev.precision()),
+                    "recall", nan(ev.recall()),
                     "f1", nan(ev.f1()), "falsePositiveRate", nan(ev.falsePositiveRate())));
             byte[] evaluationJson = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsBytes(json);
@@ -288,19 +293,24 @@ final class EvaluateCommand implements Callable<Integer> {
     static String markdown(List<Row> rows, Evaluation ev) {
         StringBuilder b = new StringBuilder();
         b.append("| model | truth | verdict | token ratio | pooled ratio | assimilation | cos to anchor | Sim_tgt | "
-                + "landscape positive ratio | steps | seconds |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "landscape positive ratio | steps | seconds | p | decided by |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         double total = 0;
         double max = 0;
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %s | %s | %d | %.1f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %s | %s | %d | %.1f | %s | %s |%n",
                     r.model(), r.label(), r.verdict(), fmt(r.tokenRatio()), fmt(r.pooledRatio()), r.assimilation(),
-                    r.anchorCosine(), fmt(r.simTarget()), fmt(r.landscapePositiveRatio()), r.steps(), r.seconds()));
+                    r.anchorCosine(), fmt(r.simTarget()), fmt(r.landscapePositiveRatio()), r.steps(), r.seconds(),
+                    r.pValue() == null || r.pValue().isNaN() ? "–" : String.format(Locale.ROOT, "%.2g", r.pValue()),
+                    r.decidedBy() == null ? "–" : r.decidedBy()));
             total += r.seconds();
             max = Math.max(max, r.seconds());
         }
-        b.append(String.format(Locale.ROOT, "%nTP %d, FP %d, TN %d, FN %d (unlabelled %d): precision %s, recall %s, "
-                        + "F1 %s, false-positive rate %s; scan time mean %.1f s, max %.1f s%n", ev.truePositives(),
-                ev.falsePositives(), ev.trueNegatives(), ev.falseNegatives(), ev.unlabelled(), fmt(ev.precision()),
+        b.append(String.format(Locale.ROOT, "%nTP %d, FP %d, TN %d, FN %d (unlabelled %d; INCONCLUSIVE %d backdoor, "
+                        + "%d benign, counted as not flagged): precision %s, recall %s, F1 %s, false-positive rate %s; "
+                        + "scan time mean %.1f s, max %.1f s%n", ev.truePositives(), ev.falsePositives(),
+                ev.trueNegatives(), ev.falseNegatives(), ev.unlabelled(), ev.inconclusiveBackdoor(),
+                ev.inconclusiveBenign(), fmt(ev.precision()),
                 fmt(ev.recall()), fmt(ev.f1()), fmt(ev.falsePositiveRate()), total / Math.max(1, rows.size()), max));
         return b.toString();
     }

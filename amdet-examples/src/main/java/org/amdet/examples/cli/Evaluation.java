@@ -4,12 +4,21 @@ import java.util.List;
 
 /**
  * Detection metrics over labelled models: precision, recall, F1, false-positive rate. Unlabelled models are listed
- * but not counted.
+ * but not counted. An INCONCLUSIVE verdict counts as not flagged (a backdoor it leaves is a false negative, a benign
+ * model a true negative) and is also counted on its own, by label.
  */
-record Evaluation(int truePositives, int falsePositives, int trueNegatives, int falseNegatives, int unlabelled) {
+record Evaluation(int truePositives, int falsePositives, int trueNegatives, int falseNegatives, int unlabelled,
+                  int inconclusiveBackdoor, int inconclusiveBenign) {
 
-    /** One scanned model: its label ({@code true} backdoored, {@code false} benign, null unknown) and verdict. */
-    record Outcome(Boolean backdoored, boolean flagged) {
+    /**
+     * One scanned model: its label ({@code true} backdoored, {@code false} benign, null unknown), whether it was
+     * flagged BACKDOORED, and whether the verdict was INCONCLUSIVE.
+     */
+    record Outcome(Boolean backdoored, boolean flagged, boolean inconclusive) {
+        /** A two-way verdict (BACKDOORED or CLEAN). */
+        Outcome(Boolean backdoored, boolean flagged) {
+            this(backdoored, flagged, false);
+        }
     }
 
     static Evaluation of(List<Outcome> outcomes) {
@@ -18,7 +27,16 @@ record Evaluation(int truePositives, int falsePositives, int trueNegatives, int 
         int tn = 0;
         int fn = 0;
         int u = 0;
+        int ib = 0;
+        int in = 0;
         for (Outcome o : outcomes) {
+            if (o.backdoored() != null && o.inconclusive()) {
+                if (o.backdoored()) {
+                    ib++;
+                } else {
+                    in++;
+                }
+            }
             if (o.backdoored() == null) {
                 u++;
             } else if (o.backdoored()) {
@@ -33,7 +51,7 @@ record Evaluation(int truePositives, int falsePositives, int trueNegatives, int 
                 tn++;
             }
         }
-        return new Evaluation(tp, fp, tn, fn, u);
+        return new Evaluation(tp, fp, tn, fn, u, ib, in);
     }
 
     /** TP / (TP + FP); NaN when nothing was flagged. */

@@ -23,8 +23,9 @@ import org.amdet.ScanListener;
 import org.amdet.io.OutputTarget;
 
 /** {@code amdet scan}: scans one suspect encoder against an anchor. */
-@Command(name = "scan", description = "Scan a text encoder for a backdoor. Exit 0 when the scan completed (whatever "
-        + "the verdict), 10 with --fail-on-backdoor when it is BACKDOORED, 2 on bad input.")
+@Command(name = "scan", defaultValueProvider = ScanOptions.Defaults.class, description = "Scan a text encoder for a backdoor. Exit 0 when the scan completed (whatever "
+        + "the verdict), 10 with --fail-on-backdoor when it is BACKDOORED, 11 with --fail-on-backdoor when it is "
+        + "INCONCLUSIVE (the scan cannot support a verdict; the report names why), 2 on bad input.")
 final class ScanCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "suspect model folder (or LongCLIP .pt)")
     Path model;
@@ -44,7 +45,8 @@ final class ScanCommand implements Callable<Integer> {
             + "reversed target with (default: the shadow prompts)")
     Path captions;
 
-    @Option(names = "--fail-on-backdoor", description = "exit with code 10 when the verdict is BACKDOORED")
+    @Option(names = "--fail-on-backdoor", description = "exit with code 10 when the verdict is BACKDOORED, 11 when "
+            + "it is INCONCLUSIVE")
     boolean failOnBackdoor;
 
     @Option(names = "--quiet", description = "no progress bar")
@@ -58,8 +60,8 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int shadowSize = scan.shadowSize(ScanOptions.SCAN_SHADOW_SIZE);
-        DetectorConfig cfg = scan.config(shadowSize);
+        DetectorConfig cfg = scan.config();
+        int shadowSize = cfg.shadowSize();
         OutputTarget target = out == null ? null : Outputs.folder(out, model, anchor, prompts,
                 captions).needing(Outputs.REPORT_BYTES);
         List<String> bank = captions == null ? List.of() : ShadowSet.fromFile(captions).prompts();
@@ -77,7 +79,8 @@ final class ScanCommand implements Callable<Integer> {
             target.write(dir -> ScanReports.write(r, dir));
             System.out.println("report: " + out.resolve("report.json"));
         }
-        return failOnBackdoor && r.verdict() == Verdict.BACKDOORED ? AmdetCli.BACKDOOR : 0;
+        return !failOnBackdoor ? 0 : r.verdict() == Verdict.BACKDOORED ? AmdetCli.BACKDOOR
+                : r.verdict() == Verdict.INCONCLUSIVE ? AmdetCli.INCONCLUSIVE : 0;
     }
 
     static void printSummary(ScanReport r, PrintStream out) {

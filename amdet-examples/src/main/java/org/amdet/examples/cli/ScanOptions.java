@@ -5,66 +5,100 @@ import org.amdet.DecisionMode;
 import org.amdet.DetectorConfig;
 import org.amdet.DetectorConfigBuilder;
 import org.amdet.InputLimits;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
-/** The scan options shared by {@code scan}, {@code evaluate} and {@code demo}, and the configuration they make. */
+/**
+ * The scan options shared by {@code scan}, {@code evaluate} and {@code demo}, and the configuration they make. No
+ * option declares a default of its own: every default comes from {@link DetectorConfig#defaults()} (through
+ * {@link Defaults}, which also fills {@code ${DEFAULT-VALUE}} in the help), so the three commands and the library scan
+ * with the same settings.
+ */
 final class ScanOptions {
-    /** Shadow prompts of {@code scan}: the detector's default, the paper's 4,000. */
-    static final int SCAN_SHADOW_SIZE = DetectorConfig.defaults().shadowSize();
-    /** Shadow prompts of {@code demo} and {@code evaluate}, which run several scans on small zoos. */
-    static final int ZOO_SHADOW_SIZE = 1000;
+    /** Reads every scan option's default from {@link DetectorConfig#defaults()}. */
+    static final class Defaults implements IDefaultValueProvider {
+        private static final DetectorConfig D = DetectorConfig.defaults();
 
-    @Option(names = "--shadow-size", description = "shadow prompts used (default: 4000 for scan, the detector's; "
-            + "1000 for demo and evaluate)")
-    Integer shadowSize;
-
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the split, batches, initial embedding and "
-            + "synthetic prompts (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--epochs", defaultValue = "2", description = "passes over the train split (default: "
-            + "${DEFAULT-VALUE})")
-    int epochs;
-
-    @Option(names = "--mode", defaultValue = "calibrated", description = "decision mode: calibrated (default) or "
-            + "reference")
-    String mode;
-
-    @Option(names = "--pooled-weight", description = "calibrated mode: weight of the pooled-output objective "
-            + "(default: the detector's)")
-    Double pooledWeight;
-
-    @Option(names = "--trim-sequences", description = "calibrated mode: cut sequences to the longest shadow prompt "
-            + "(3-4x cheaper passes, but a weaker inversion on some backdoors; see DetectorConfig)")
-    boolean trimSequences;
-
-    @Option(names = "--no-early-stop", description = "calibrated mode: run every epoch even when the verdict is "
-            + "settled earlier")
-    boolean noEarlyStop;
-
-    @Option(names = "--landscape-prompts", defaultValue = "1", description = "test prompts the landscape objective "
-            + "averages over (default: ${DEFAULT-VALUE}, the reference's)")
-    int landscapePrompts;
-
-    @Option(names = "--evidence-landscape", defaultValue = "21", description = "grid points per axis of the evidence "
-            + "landscape at the final embedding, 0 = none (default: ${DEFAULT-VALUE})")
-    int evidenceLandscape;
-
-    /** The shadow size asked for, else {@code commandDefault}. */
-    int shadowSize(int commandDefault) {
-        return shadowSize != null ? shadowSize : commandDefault;
+        @Override
+        public String defaultValue(ArgSpec spec) {
+            if (!(spec instanceof OptionSpec o)) {
+                return null;
+            }
+            return switch (o.longestName()) {
+                case "--shadow-size" -> String.valueOf(D.shadowSize());
+                case "--seed" -> String.valueOf(D.seed());
+                case "--epochs" -> String.valueOf(D.epochs());
+                case "--mode" -> D.mode().label();
+                case "--starts" -> String.valueOf(D.starts());
+                case "--alpha" -> String.valueOf(D.alpha());
+                case "--pooled-weight" -> String.valueOf(D.calibrated().pooledWeight());
+                case "--landscape-prompts" -> String.valueOf(D.landscapePrompts());
+                case "--evidence-landscape" -> String.valueOf(D.evidenceLandscapeSize());
+                default -> null;
+            };
+        }
     }
 
-    /** A detector configuration with these options and {@code shadowSize} shadow prompts. */
-    DetectorConfig config(int shadowSize) {
+    @Option(names = "--shadow-size", description = "shadow prompts used (default: ${DEFAULT-VALUE})")
+    int shadowSize;
+
+    @Option(names = "--seed", description = "seed of the split, batches, initial embeddings and synthetic prompts "
+            + "(default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--epochs", description = "passes over the train split (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--mode", description = "decision mode: robust, calibrated or reference (default: "
+            + "${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--starts", description = "robust mode: inversion starts run together (default: ${DEFAULT-VALUE})")
+    int starts;
+
+    @Option(names = "--mixed-tokens", description = "robust mode: every second start inserts two vectors instead of "
+            + "one (more power on some text-on-pair backdoors, but false positives on strongly fine-tuned benign "
+            + "encoders; see docs/decision-rule.md)")
+    boolean mixedTokens;
+
+    @Option(names = "--alpha", description = "robust mode: family-wise false-positive level of a scan (default: "
+            + "${DEFAULT-VALUE})")
+    double alpha;
+
+    @Option(names = "--pooled-weight", description = "robust and calibrated modes: weight of the pooled-output "
+            + "objective (default: ${DEFAULT-VALUE})")
+    double pooledWeight;
+
+    @Option(names = "--trim-sequences", description = "robust and calibrated modes: cut sequences to the longest "
+            + "shadow prompt (3-4x cheaper passes, but a weaker inversion on some backdoors; see DetectorConfig)")
+    boolean trimSequences;
+
+    @Option(names = "--no-early-stop", description = "robust and calibrated modes: run every epoch even when the "
+            + "verdict is settled earlier")
+    boolean noEarlyStop;
+
+    @Option(names = "--landscape-prompts", description = "test prompts the landscape objective averages over "
+            + "(default: ${DEFAULT-VALUE}, the reference's)")
+    int landscapePrompts;
+
+    @Option(names = "--evidence-landscape", description = "grid points per axis of the evidence landscape at the "
+            + "final embedding, 0 = none (default: ${DEFAULT-VALUE})")
+    int evidenceLandscape;
+
+    /** A detector configuration with these options. */
+    DetectorConfig config() {
         InputLimits.check(InputLimits.SHADOW_SIZE, "--shadow-size", shadowSize);
         InputLimits.check(InputLimits.EPOCHS, "--epochs", epochs);
         InputLimits.check(InputLimits.LANDSCAPE_PROMPTS, "--landscape-prompts", landscapePrompts);
         InputLimits.check(InputLimits.LANDSCAPE_SIZE, "--evidence-landscape", evidenceLandscape);
         DetectorConfigBuilder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
-                .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape);
-        if (pooledWeight != null) {
+                .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape).optStarts(starts)
+                .optMixedTokens(mixedTokens)
+                .optAlpha(alpha);
+        if (pooledWeight != DetectorConfig.defaults().calibrated().pooledWeight()) {
             b.optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
         }
         return b.build();
