@@ -248,4 +248,17 @@ class CliTest {
                 && json.contains("too little data"), json);
         assertTrue(r.out().contains("decision:"), r.out());
     }
+
+    @Test
+    void aModelScannedAgainstItselfIsInconclusiveWithItsReason(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("self");
+        String base = TestData.zoo("base").toString();
+        Run r = run("scan", "--model", base, "--anchor", base, "--shadow-size", "400", "--epochs", "1", "--out",
+                out.toString(), "--quiet", "--fail-on-backdoor");
+        assertEquals(11, r.code(), r.err());
+        String json = Files.readString(out.resolve("report.json"));
+        assertTrue(json.contains("\"verdict\" : \"INCONCLUSIVE\"") && json.contains("suspect identical to anchor"),
+                json);
+        assertTrue(r.out().contains("INCONCLUSIVE") && r.out().contains("identical"), r.out());
+    }
 }
