@@ -172,4 +172,29 @@ class MultiStartTest {
                 .toList());
         assertTrue(d.text().contains("suspect identical to anchor"), d.text());
     }
+
+    /**
+     * Planned looks (early-stop confirmations and the final look) divide the level like more tests: evidence that
+     * rejects at α over one look's tests but not over three looks' is BACKDOORED at one look and not at three.
+     */
+    @Test
+    void plannedLooksDivideTheLevel() {
+        int n = 200;
+        double oneLook = RULE.alpha() / 2; // one start, two channels
+        int s = critical(n, oneLook);
+        double p = new BinomialDistribution(null, n, 0.5).cumulativeProbability(n - s);
+        assertTrue(p <= oneLook && p > oneLook / 3, "p " + p);
+        double[][] e = exact(n, s);
+        List<StartEvidence> starts = List.of(new StartEvidence("start 1", 1, 0, List.of(
+                new StartEvidence.Samples("token", e[0], e[1]), new StartEvidence.Samples("pooled", e[1], e[1]))));
+        Decision one = AGG.decide(starts, List.of(), 1);
+        Decision three = AGG.decide(starts, List.of(), 3);
+        assertEquals(Outcome.BACKDOORED, one.outcome(), one.text());
+        assertEquals(oneLook, one.level(), 1e-15);
+        assertEquals(oneLook / 3, three.level(), 1e-15);
+        assertEquals(6, three.tests());
+        assertFalse(three.outcome() == Outcome.BACKDOORED, three.text());
+        assertTrue(three.reasons().stream().anyMatch(r -> r.reason() == Inconclusive.Reason.BORDERLINE_EVIDENCE),
+                three.text());
+    }
 }
