@@ -20,7 +20,8 @@ import java.util.Objects;
 @JsonDeserialize(builder = DetectorConfigBuilder.class)
 @JsonPropertyOrder({"mode", "seed", "shadowSize", "trainFraction", "tokens", "learningRate", "weightDecay", "batchSize",
         "epochs", "beta", "gamma", "checkEvery", "thresholds", "calibrated", "landscapeSize", "landscapeExtent",
-        "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop", "starts", "mixedTokens", "alpha"})
+        "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop", "starts",
+        "mixedTokens", "alpha", "extendEpochs"})
 public final class DetectorConfig {
     private final DecisionMode mode;
     private final long seed;
@@ -47,6 +48,7 @@ public final class DetectorConfig {
     private final int starts;
     private final boolean mixedTokens;
     private final double alpha;
+    private final int extendEpochs;
 
     /**
      * The shadow set and its split.
@@ -84,9 +86,11 @@ public final class DetectorConfig {
      * @param earlyStop     calibrated rule: stop the inversion once the verdict is settled
      * @param trimSequences calibrated and robust rules: cut sequences to the longest shadow prompt when exact
      * @param alpha         robust rule: family-wise false-positive level of a whole scan
+     * @param extendEpochs  robust rule: epochs added once when the planned ones end on suggestive evidence
      */
     public record Decision(DecisionMode mode, int checkEvery, ReferenceThresholds thresholds,
-                           CalibratedThresholds calibrated, boolean earlyStop, boolean trimSequences, double alpha) {
+                           CalibratedThresholds calibrated, boolean earlyStop, boolean trimSequences, double alpha,
+                           int extendEpochs) {
     }
 
     /**
@@ -136,6 +140,7 @@ public final class DetectorConfig {
         this.starts = b.starts;
         this.mixedTokens = b.mixedTokens;
         this.alpha = b.alpha;
+        this.extendEpochs = b.extendEpochs;
     }
 
     /**
@@ -188,6 +193,7 @@ public final class DetectorConfig {
         b.starts = starts;
         b.mixedTokens = mixedTokens;
         b.alpha = alpha;
+        b.extendEpochs = extendEpochs;
         return b;
     }
 
@@ -347,6 +353,17 @@ public final class DetectorConfig {
         return alpha;
     }
 
+    /**
+     * {@return robust mode: epochs added, once, when the planned epochs end on suggestive but insufficient evidence}
+     * That is an INCONCLUSIVE whose only reasons are borderline evidence (a median per-prompt ratio at the margin
+     * without significance) or starts that disagree. The inversion then goes on from where it stood and the
+     * evaluation prompts are looked at once more; that look is counted in the family like every other, so the level
+     * stays {@link #alpha()}. Scans that end CLEAN or BACKDOORED on time never extend. 0 turns it off.
+     */
+    public int extendEpochs() {
+        return extendEpochs;
+    }
+
     /** {@return the most vectors any start inserts: tokens, plus one for a second start with mixed tokens} */
     public int maxTokens() {
         return mode == DecisionMode.ROBUST && mixedTokens && starts > 1 ? tokens + 1 : tokens;
@@ -376,7 +393,7 @@ public final class DetectorConfig {
      * @return mode and the rules' thresholds
      */
     public Decision decision() {
-        return new Decision(mode, checkEvery, thresholds, calibrated, earlyStop, trimSequences, alpha);
+        return new Decision(mode, checkEvery, thresholds, calibrated, earlyStop, trimSequences, alpha, extendEpochs);
     }
 
     /**

@@ -36,6 +36,7 @@ public final class DetectorConfigBuilder {
     int starts = 2;
     boolean mixedTokens = false;
     double alpha = 0.01;
+    int extendEpochs = 4;
 
     /** Package-private: start from {@link DetectorConfig#builder()} or {@link DetectorConfig#toBuilder()}. */
     DetectorConfigBuilder() {
@@ -209,6 +210,13 @@ public final class DetectorConfigBuilder {
         return this;
     }
 
+    /** {@return this builder, with {@link DetectorConfig#extendEpochs() extendEpochs} set to {@code v}}
+     * @param v the value, 0 = off (robust mode; default 4) */
+    public DetectorConfigBuilder optExtendEpochs(int v) {
+        extendEpochs = v;
+        return this;
+    }
+
     /** {@return this builder, with {@link DetectorConfig#alpha() alpha} set to {@code v}}
      * @param v the value in (0, 0.5) (robust mode; default 0.01) */
     public DetectorConfigBuilder optAlpha(double v) {
@@ -243,6 +251,10 @@ public final class DetectorConfigBuilder {
         if (starts > 8) {
             throw new IllegalArgumentException("starts must be at most 8, got " + starts);
         }
+        if (extendEpochs < 0) {
+            throw new IllegalArgumentException("extendEpochs must be at least 0, got " + extendEpochs);
+        }
+        InputLimits.check(InputLimits.EPOCHS, "extendEpochs", Math.max(1, extendEpochs));
         if (!(alpha > 0 && alpha < 0.5)) {
             throw new IllegalArgumentException("alpha must be in (0, 0.5), got " + alpha);
         }

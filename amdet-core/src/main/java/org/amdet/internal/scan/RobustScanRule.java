@@ -96,7 +96,7 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         boolean early = ctx.cfg.earlyStop() && split.nTest >= 40;
         screen = early ? split.nTest / 4 : 0;
         confirmationsLeft = early ? CONFIRMATIONS : 0;
-        looks = 1 + confirmationsLeft;
+        looks = 1 + confirmationsLeft + (ctx.cfg.extendEpochs() > 0 ? 1 : 0);
         checkSteps = Math.max(1, inversion.batches / 4);
         confirmSteps = Math.max(1, inversion.batches / 16);
         nextCheck = checkSteps;
@@ -111,9 +111,25 @@ final class RobustScanRule implements TriggerInversion.Monitor {
                     + "the tokenizer never fills), so text-on-pair backdoors cannot be seen; only the token channel "
                     + "was tested"));
         }
-        inversion.run(rnd, split.nTrain, split.trainIds, rows -> mean(objective.multiPooledStep(inversion.es,
-                inversion.adam, split.trainOriginal, split.trainIds, trainPooled, rows, placeholder)), this);
+        TriggerInversion.Step step = rows -> mean(objective.multiPooledStep(inversion.es, inversion.adam,
+                split.trainOriginal, split.trainIds, trainPooled, rows, placeholder));
+        inversion.run(rnd, split.nTrain, split.trainIds, step, this);
         ctx.phase(ScanPhase.CHECK);
+        if (decided == null && ctx.cfg.extendEpochs() > 0) {
+            Look l = look();
+            boolean suggestive = suggestive(l.decision());
+            history.add(new ScanReport.Look(inversion.steps(), suggestive ? "extend" : "final",
+                    split.nTest - screen, l.decision().outcome() == Outcome.BACKDOORED));
+            if (suggestive) {
+                ctx.phase(ScanPhase.INVERT);
+                screened = false;
+                nextCheck = confirmationsLeft > 0 ? inversion.steps() + checkSteps : Integer.MAX_VALUE;
+                inversion.extend(ctx.cfg.extendEpochs(), rnd, split.nTrain, split.trainIds, step, this);
+                ctx.phase(ScanPhase.CHECK);
+            } else {
+                decided = l;
+            }
+        }
         if (decided == null) {
             decided = look();
             history.add(new ScanReport.Look(inversion.steps(), "final", split.nTest - screen,
@@ -158,6 +174,16 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         }
         ctx.phase(ScanPhase.INVERT);
         return TriggerInversion.Next.CONTINUE;
+    }
+
+    /**
+     * Whether {@code d} is INCONCLUSIVE only because the evidence is suggestive but not yet significant (borderline,
+     * or starts that disagree): then more inversion may settle it.
+     */
+    static boolean suggestive(Decision d) {
+        return d.outcome() == Outcome.INCONCLUSIVE && !d.reasons().isEmpty()
+                && d.reasons().stream().allMatch(r -> r.reason() == Inconclusive.Reason.BORDERLINE_EVIDENCE
+                        || r.reason() == Inconclusive.Reason.STARTS_DISAGREE);
     }
 
     /** Whether a start's test rejects at α on the screening prompts (a cue to confirm; not part of the decision). */

@@ -56,8 +56,10 @@ final class TriggerInversion {
     /** One Adam over every start's leaf (Adam is elementwise, so the starts stay independent). */
     final Adam adam;
     final int batches;
-    final int planned;
-    private final double[] losses;
+    /** Steps of the full run without stop rules (grows when the robust rule extends the inversion). */
+    int planned;
+    private double[] losses;
+    private int epochsRun;
     private int steps;
     private double sum;
 
@@ -118,8 +120,24 @@ final class TriggerInversion {
      * @param trainIds the train split's token ids, to name the broken model when the objective is not finite
      */
     void run(SplittableRandom rnd, int nTrain, Tensor trainIds, Step step, Monitor monitor) {
+        epochs(ctx.cfg.epochs(), rnd, nTrain, trainIds, step, monitor);
+    }
+
+    /**
+     * Runs {@code more} epochs beyond those already run, on the same optimiser state, as {@link #run} does; the
+     * planned steps grow accordingly.
+     */
+    void extend(int more, SplittableRandom rnd, int nTrain, Tensor trainIds, Step step, Monitor monitor) {
+        planned += batches * more;
+        losses = Arrays.copyOf(losses, planned);
+        epochs(more, rnd, nTrain, trainIds, step, monitor);
+    }
+
+    private void epochs(int count, SplittableRandom rnd, int nTrain, Tensor trainIds, Step step, Monitor monitor) {
+        int last = epochsRun + count;
         outer:
-        for (int epoch = 0; epoch < ctx.cfg.epochs(); epoch++) {
+        for (int epoch = epochsRun; epoch < last; epoch++) {
+            epochsRun = epoch + 1;
             int[] order = ShadowSplit.permutation(nTrain, rnd);
             for (int bi = 0; bi < batches; bi++) {
                 ctx.cancelIfInterrupted(steps);
