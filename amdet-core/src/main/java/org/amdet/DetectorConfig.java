@@ -358,7 +358,9 @@ public final class DetectorConfig {
      * That is an INCONCLUSIVE whose only reasons are borderline evidence (a median per-prompt ratio at the margin
      * without significance) or starts that disagree. The inversion then goes on from where it stood and the
      * evaluation prompts are looked at once more; that look is counted in the family like every other, so the level
-     * stays {@link #alpha()}. Scans that end CLEAN or BACKDOORED on time never extend. 0 turns it off.
+     * stays {@link #alpha()}. Scans that end CLEAN or BACKDOORED on time never extend. 0 (the default) turns it off:
+     * on two borderline GELU-zoo backdoors, 6 epochs instead of 2 left the median ratio where it was (5.3× and 4.9×
+     * against 5.7× and 5.1×; docs/decision-rule.md), so the extra time bought nothing there.
      */
     public int extendEpochs() {
         return extendEpochs;

@@ -36,7 +36,7 @@ public final class DetectorConfigBuilder {
     int starts = 2;
     boolean mixedTokens = false;
     double alpha = 0.01;
-    int extendEpochs = 4;
+    int extendEpochs = 0;
 
     /** Package-private: start from {@link DetectorConfig#builder()} or {@link DetectorConfig#toBuilder()}. */
     DetectorConfigBuilder() {
@@ -211,7 +211,7 @@ public final class DetectorConfigBuilder {
     }
 
     /** {@return this builder, with {@link DetectorConfig#extendEpochs() extendEpochs} set to {@code v}}
-     * @param v the value, 0 = off (robust mode; default 4) */
+     * @param v the value, 0 = off (robust mode; default off) */
     public DetectorConfigBuilder optExtendEpochs(int v) {
         extendEpochs = v;
         return this;

@@ -65,7 +65,7 @@ class DetectorConfigTest {
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"mode\":\"ROBUST\",\"seed\":7,\"shadowSize\":1000,"), text);
         assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":false,\"earlyStop\":false,"
-                + "\"starts\":2,\"mixedTokens\":false,\"alpha\":0.01}"), text);
+                + "\"starts\":2,\"mixedTokens\":false,\"alpha\":0.01,\"extendEpochs\":0}"), text);
         assertEquals(c, json.readValue(text, DetectorConfig.class));
         assertEquals(c.inversion(), json.readValue(text, DetectorConfig.class).inversion());
     }

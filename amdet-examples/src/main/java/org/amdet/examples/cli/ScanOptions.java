@@ -33,6 +33,7 @@ final class ScanOptions {
                 case "--mode" -> D.mode().label();
                 case "--starts" -> String.valueOf(D.starts());
                 case "--alpha" -> String.valueOf(D.alpha());
+                case "--extend-epochs" -> String.valueOf(D.extendEpochs());
                 case "--pooled-weight" -> String.valueOf(D.calibrated().pooledWeight());
                 case "--landscape-prompts" -> String.valueOf(D.landscapePrompts());
                 case "--evidence-landscape" -> String.valueOf(D.evidenceLandscapeSize());
@@ -67,6 +68,10 @@ final class ScanOptions {
             + "${DEFAULT-VALUE})")
     double alpha;
 
+    @Option(names = "--extend-epochs", description = "robust mode: epochs added once when the planned ones end on "
+            + "borderline evidence, 0 = off (default: ${DEFAULT-VALUE})")
+    int extendEpochs;
+
     @Option(names = "--pooled-weight", description = "robust and calibrated modes: weight of the pooled-output "
             + "objective (default: ${DEFAULT-VALUE})")
     double pooledWeight;
@@ -97,7 +102,7 @@ final class ScanOptions {
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape).optStarts(starts)
                 .optMixedTokens(mixedTokens)
-                .optAlpha(alpha);
+                .optAlpha(alpha).optExtendEpochs(extendEpochs);
         if (pooledWeight != DetectorConfig.defaults().calibrated().pooledWeight()) {
             b.optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
         }
