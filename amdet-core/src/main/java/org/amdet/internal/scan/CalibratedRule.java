@@ -66,13 +66,8 @@ final class CalibratedRule implements TriggerInversion.Monitor {
         this.inversion = inversion;
         this.split = split;
         Tensor e = inversion.e;
-        Tensor ids = split.ids;
-        placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
-        Tensor pooledClean;
-        try (NoGradGuard g = new NoGradGuard()) {
-            pooledClean = Scopes.keep(() -> ctx.suspect.pool(split.original, ids).to(ScalarType.Float));
-        }
-        Tensor trainPooled = pooledClean.narrow(0, 0, split.nTrain);
+        placeholder = placeholder(split);
+        Tensor trainPooled = pooledClean(ctx, split).narrow(0, 0, split.nTrain);
         checkSteps = Math.max(1, inversion.batches / 4);
         confirmSteps = Math.max(1, inversion.batches / 16);
         screen = screenPrompts(split.nTest);
@@ -130,6 +125,18 @@ final class CalibratedRule implements TriggerInversion.Monitor {
                 : String.format(Locale.ROOT, "calibrated rule: the inverted trigger raises the suspect's "
                         + "disagreement with its anchor only %.1f× (token) and %.1f× (pooled) over clean prompts, "
                         + "below %.1f×; no backdoor found", cal.token().ratio(), cal.pooled().ratio(), ct.ratio());
+    }
+
+    /** The id at the inserted positions of the constructed sequences: the first token of the shadow set (BOS). */
+    static long placeholder(ShadowSplit split) {
+        return Torch.toLongs(split.ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
+    }
+
+    /** The suspect's clean pooled outputs of every shadow prompt [n, P], float32, in the caller's scope. */
+    static Tensor pooledClean(ScanContext ctx, ShadowSplit split) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            return Scopes.keep(() -> ctx.suspect.pool(split.original, split.ids).to(ScalarType.Float));
+        }
     }
 
     /**

@@ -85,12 +85,8 @@ final class RobustScanRule implements TriggerInversion.Monitor {
                       int shadowPrompts) {
         this.inversion = inversion;
         this.split = split;
-        Tensor ids = split.ids;
-        placeholder = Torch.toLongs(ids.narrow(0, 0, 1).narrow(1, 0, 1))[0];
-        Tensor pooledClean;
-        try (NoGradGuard g = new NoGradGuard()) {
-            pooledClean = Scopes.keep(() -> ctx.suspect.pool(split.original, ids).to(ScalarType.Float));
-        }
+        placeholder = CalibratedRule.placeholder(split);
+        Tensor pooledClean = CalibratedRule.pooledClean(ctx, split);
         Tensor trainPooled = pooledClean.narrow(0, 0, split.nTrain);
         pooledUsable = pooledUsable(pooledClean.narrow(0, split.nTrain, split.nTest));
         boolean early = ctx.cfg.earlyStop() && split.nTest >= 40;
