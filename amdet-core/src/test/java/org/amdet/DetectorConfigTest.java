@@ -55,7 +55,7 @@ class DetectorConfigTest {
         DetectorConfig c = DetectorConfig.builder().optSeed(7).optEarlyStop(false).optForwardBatch(4).build();
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"mode\":\"CALIBRATED\",\"seed\":7,\"shadowSize\":4000,"), text);
-        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":false,\"earlyStop\":false}"), text);
+        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":true,\"earlyStop\":false}"), text);
         assertEquals(c, json.readValue(text, DetectorConfig.class));
         assertEquals(c.inversion(), json.readValue(text, DetectorConfig.class).inversion());
     }

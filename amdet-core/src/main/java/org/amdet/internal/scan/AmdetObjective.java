@@ -93,7 +93,7 @@ final class AmdetObjective {
     Tensor backward(Tensor e, Tensor hb, BinaryOperator<Tensor> objective) {
         if (!ctx.sideBySide) {
             Tensor x = Sequences.insert(hb, e);
-            Tensor obj = objective.apply(ctx.suspect.transform(x), ctx.anchor.transform(x));
+            Tensor obj = objective.apply(ctx.suspectOut(x), ctx.anchorOut(x));
             obj.backward();
             return obj;
         }
@@ -102,8 +102,8 @@ final class AmdetObjective {
         es.requires_grad_(true);
         Tensor ea = e.detach();
         ea.requires_grad_(true);
-        Tensor[] f = Parallel.both(true, () -> ctx.suspect.transform(Sequences.insert(hb, es)),
-                () -> ctx.anchor.transform(Sequences.insert(hb, ea)));
+        Tensor[] f = Parallel.both(true, () -> ctx.suspectOut(Sequences.insert(hb, es)),
+                () -> ctx.anchorOut(Sequences.insert(hb, ea)));
         Tensor obj = objective.apply(f[0], f[1]);
         TensorVector gf = torch.grad(new TensorVector(obj), new TensorVector(f[0], f[1]));
         // TensorVector.get is a view into the vector: copy the handles out
