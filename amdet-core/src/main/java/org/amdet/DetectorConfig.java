@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * Immutable, validated configuration of a {@link BackdoorDetector}. Every default is the paper's / reference
  * implementation's (arXiv 2512.00343): k = 1 inserted vector after BOS, Adam lr 8e-2, weight decay 1e-5, batch 10,
- * 2 epochs, β = γ = 0.1, 4,000 shadow prompts split 80/20, a check every 2nd batch, the reference thresholds, a 50×50
- * landscape over [−10, 10]² on one prompt. The decision mode defaults to amdet's {@link DecisionMode#CALIBRATED}; use
+ * 2 epochs, β = γ = 0.1, shadow prompts split 80/20, a check every 2nd batch, the reference thresholds, a 50×50
+ * landscape over [−10, 10]² on one prompt; 1,000 shadow prompts (the paper's 4,000 cost four times as much). The
+ * decision mode defaults to amdet's {@link DecisionMode#ROBUST} (two starts, the paired sign test); use
  * {@link DecisionMode#REFERENCE} to reproduce the paper's loop. Build with {@link #builder()}; read the settings one
  * by one or grouped by concern ({@link #split()}, {@link #inversion()}, {@link #decision()}, {@link #landscape()},
  * {@link #execution()}). Serialised flat, one JSON property per setting, in the order of the builder.
@@ -304,12 +305,15 @@ public final class DetectorConfig {
     }
 
     /**
-     * {@return whether the calibrated mode (off by default) cuts every sequence of the scan} It cuts to the shortest
-     * length that leaves the longest shadow prompt (plus the inserted vectors) whole, when the encoder allows it
-     * (causal attention, pooling at a token position); the losses then average over those positions instead of all L.
-     * Typical prompts use a quarter of CLIP's 77 positions, so every pass gets 3–4× cheaper, but the padding positions'
-     * outputs, which injected backdoors are trained on too, leave the objective: on the development zoo this weakened
-     * the inversion enough to miss the homoglyph backdoor. Reference mode always uses all L positions.
+     * {@return whether the calibrated mode (on by default) runs the encoders on cut sequences} When the encoder
+     * allows it (causal attention, pooling at a token position), every pass runs only the positions up to the end of
+     * the longest shadow prompt plus the inserted vectors and 4 padding positions; those outputs are exact (causal
+     * attention: later positions do not change earlier outputs). The cut positions, all padding, are not dropped from
+     * the losses: each stands for the last kept one (a padding position of every prompt), so every mean over
+     * positions still runs over all L, with the padding weight the backdoors are trained on (dropping them instead
+     * missed the homoglyph backdoor of the development zoo). Typical prompts use a quarter to a third of CLIP's 77
+     * positions, so every pass gets 2.5–3× cheaper; the statistics move slightly (the stand-in padding outputs are
+     * not the exact ones; docs and CHANGELOG give the zoo's numbers). Reference mode always uses all L positions.
      */
     public boolean trimSequences() {
         return trimSequences;

@@ -31,7 +31,7 @@ public final class DetectorConfigBuilder {
     int forwardBatch = 16;
     boolean hashFiles = true;
     int evidenceLandscapeSize = 21;
-    boolean trimSequences = false;
+    boolean trimSequences = true;
     boolean earlyStop = true;
     int starts = 2;
     boolean mixedTokens = false;
@@ -183,7 +183,7 @@ public final class DetectorConfigBuilder {
     }
 
     /** {@return this builder, with {@link DetectorConfig#trimSequences() trimSequences} set to {@code v}}
-     * @param v the value (calibrated mode; default off) */
+     * @param v the value (calibrated mode; default on) */
     public DetectorConfigBuilder optTrimSequences(boolean v) {
         trimSequences = v;
         return this;

@@ -10,6 +10,11 @@ public enum ScanPhase {
     CHECK,
     /** Loss landscape and Hessian spectrum. */
     LANDSCAPE,
+    /**
+     * The explanation of the reversed target (the closest prompts and vocabulary tokens); it runs inside the report
+     * phase, which resumes after it.
+     */
+    EXPLAIN,
     /** Evidence on the final embedding and the report. */
     REPORT
 }

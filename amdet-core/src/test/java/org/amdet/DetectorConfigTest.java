@@ -64,7 +64,7 @@ class DetectorConfigTest {
         DetectorConfig c = DetectorConfig.builder().optSeed(7).optEarlyStop(false).optForwardBatch(4).build();
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"mode\":\"ROBUST\",\"seed\":7,\"shadowSize\":1000,"), text);
-        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":false,\"earlyStop\":false,"
+        assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":true,\"earlyStop\":false,"
                 + "\"starts\":2,\"mixedTokens\":false,\"alpha\":0.01,\"extendEpochs\":0}"), text);
         assertEquals(c, json.readValue(text, DetectorConfig.class));
         assertEquals(c.inversion(), json.readValue(text, DetectorConfig.class).inversion());

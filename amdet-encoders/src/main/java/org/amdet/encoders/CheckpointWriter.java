@@ -47,6 +47,13 @@ final class CheckpointWriter {
         w.write(dir.resolve("model.safetensors"));
     }
 
+    /** The float16 bytes of {@code v} (round to nearest even, as LibTorch converts). */
+    static byte[] halfBytes(float[] v) {
+        try (PointerScope s = new PointerScope()) {
+            return bytes(TorchSupport.floats(v, v.length), Dtype.F16);
+        }
+    }
+
     private static byte[] bytes(Tensor t, Dtype dt) {
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             Tensor c = t.detach().to(new Device("cpu"), TorchSupport.scalarType(dt)).contiguous();

@@ -152,7 +152,7 @@ final class AmdetObjective {
     Tensor backwardMany(List<Tensor> es, Tensor hb, BinaryOperator<Tensor> objective) {
         if (!ctx.sideBySide) {
             Tensor x = stacked(hb, es);
-            Tensor obj = objective.apply(ctx.suspect.transform(x), ctx.anchor.transform(x));
+            Tensor obj = objective.apply(ctx.suspectOut(x), ctx.anchorOut(x));
             obj.backward();
             return obj;
         }
@@ -166,8 +166,8 @@ final class AmdetObjective {
             c.requires_grad_(true);
             eas.add(c);
         }
-        Tensor[] f = Parallel.both(true, () -> ctx.suspect.transform(stacked(hb, ess)),
-                () -> ctx.anchor.transform(stacked(hb, eas)));
+        Tensor[] f = Parallel.both(true, () -> ctx.suspectOut(stacked(hb, ess)),
+                () -> ctx.anchorOut(stacked(hb, eas)));
         Tensor obj = objective.apply(f[0], f[1]);
         TensorVector gf = torch.grad(new TensorVector(obj), new TensorVector(f[0], f[1]));
         Tensor gs = new Tensor(gf.get(0));
@@ -204,7 +204,7 @@ final class AmdetObjective {
     Tensor backward(Tensor e, Tensor hb, BinaryOperator<Tensor> objective) {
         if (!ctx.sideBySide) {
             Tensor x = Sequences.insert(hb, e);
-            Tensor obj = objective.apply(ctx.suspect.transform(x), ctx.anchor.transform(x));
+            Tensor obj = objective.apply(ctx.suspectOut(x), ctx.anchorOut(x));
             obj.backward();
             return obj;
         }
@@ -213,8 +213,8 @@ final class AmdetObjective {
         es.requires_grad_(true);
         Tensor ea = e.detach();
         ea.requires_grad_(true);
-        Tensor[] f = Parallel.both(true, () -> ctx.suspect.transform(Sequences.insert(hb, es)),
-                () -> ctx.anchor.transform(Sequences.insert(hb, ea)));
+        Tensor[] f = Parallel.both(true, () -> ctx.suspectOut(Sequences.insert(hb, es)),
+                () -> ctx.anchorOut(Sequences.insert(hb, ea)));
         Tensor obj = objective.apply(f[0], f[1]);
         TensorVector gf = torch.grad(new TensorVector(obj), new TensorVector(f[0], f[1]));
         // TensorVector.get is a view into the vector: copy the handles out

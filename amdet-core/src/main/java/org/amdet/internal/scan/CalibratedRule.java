@@ -156,7 +156,7 @@ final class CalibratedRule implements TriggerInversion.Monitor {
             ctx.chunks(n, (s, len) -> {
                 Tensor ib = ids.narrow(0, s, len);
                 Tensor so = original.narrow(0, s, len);
-                Tensor ao = ctx.anchor.transform(hidden.narrow(0, s, len));
+                Tensor ao = ctx.anchorOut(hidden.narrow(0, s, len));
                 return torch.stack(new TensorVector(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float),
                         so.to(ScalarType.Float)), TorchLosses.rowCosine(ctx.anchor.pool(ao, ib).to(ScalarType.Float),
                         ctx.suspect.pool(so, ib).to(ScalarType.Float))), 0);

@@ -41,7 +41,7 @@ record FinalEvidence(ScanReport.Landscape landscape, ScanReport.TestStats stats,
         warnIfFullyAssimilated(stats, warnings);
         float[] target;
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            target = Torch.toFloats(ctx.suspect.transform(Sequences.insert(split.testHidden.narrow(0, 0, 1), e)));
+            target = Torch.toFloats(ctx.suspectOut(Sequences.insert(split.testHidden.narrow(0, 0, 1), e)));
         }
         return new FinalEvidence(landscape, stats, target);
     }

@@ -9,6 +9,8 @@ import org.amdet.spi.TorchTextEncoder;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -57,9 +59,43 @@ final class ScanContext {
         }
     }
 
-    /** The suspect's and the anchor's outputs of {@code x}, side by side. */
+    /** Positions of the untrimmed sequences (0 until {@link #trimmed} is called: nothing trimmed). */
+    private long fullLength;
+
+    /**
+     * Records that the scan's sequences were cut from {@code full} positions: from then on the outputs of
+     * {@link #suspectOut}, {@link #anchorOut} and {@link #both} are widened back to {@code full} positions.
+     */
+    void trimmed(long full) {
+        this.fullLength = full;
+    }
+
+    /**
+     * Outputs [B, L', D] widened to the untrimmed length: each cut position stands for the last kept one, a padding
+     * position (see {@link ShadowSplit}); unchanged when nothing was cut.
+     */
+    Tensor widen(Tensor f) {
+        long kept = f.size(1);
+        if (fullLength <= kept) {
+            return f;
+        }
+        return torch.cat(new TensorVector(f, f.narrow(1, kept - 1, 1).expand(f.size(0), fullLength - kept,
+                f.size(2))), 1);
+    }
+
+    /** The suspect's outputs of {@code x}, widened ({@link #widen}). */
+    Tensor suspectOut(Tensor x) {
+        return widen(suspect.transform(x));
+    }
+
+    /** The anchor's outputs of {@code x}, widened ({@link #widen}). */
+    Tensor anchorOut(Tensor x) {
+        return widen(anchor.transform(x));
+    }
+
+    /** The suspect's and the anchor's outputs of {@code x}, side by side, widened ({@link #widen}). */
     Tensor[] both(Tensor x) {
-        return Parallel.both(sideBySide, () -> suspect.transform(x), () -> anchor.transform(x));
+        return Parallel.both(sideBySide, () -> suspectOut(x), () -> anchorOut(x));
     }
 
     /** The embedding-layer output of {@code ids}, computed without recording a graph. */
@@ -71,7 +107,7 @@ final class ScanContext {
 
     /** The suspect's float32 feature of the first prompt of {@code hidden} with e inserted, in the caller's scope. */
     Tensor firstFeature(Tensor e, Tensor hidden) {
-        return Scopes.keep(() -> suspect.transform(Sequences.insert(hidden.narrow(0, 0, 1), e)).to(ScalarType.Float));
+        return Scopes.keep(() -> suspectOut(Sequences.insert(hidden.narrow(0, 0, 1), e)).to(ScalarType.Float));
     }
 
     /** The given rows as an int64 index tensor on the suspect's device. */

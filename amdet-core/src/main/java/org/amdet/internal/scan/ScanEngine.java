@@ -85,7 +85,7 @@ public final class ScanEngine {
             float[] emb = Torch.toFloats(e);
             return new ScanOutcome(rule.verdict(), rule.decision(), inversion.losses(), inversion.steps(),
                     inversion.planned, inversion.runningMean(), rule.stoppedEarly(), rule.checks(), fin.stats(),
-                    rule.calibration(), fin.landscape(), emb, fin.target(), (int) split.testHidden.size(1),
+                    rule.calibration(), fin.landscape(), emb, fin.target(), (int) split.original.size(1),
                     nTrain, warnings, split.targetPrompt(), new TargetExplanation(ctx, captions).explain(e, split),
                     rule.robust(), (int) e.size(0));
         }
@@ -105,7 +105,7 @@ public final class ScanEngine {
 
     /** The suspect's clean outputs of {@code ids}, or null when not finite ({@link ShadowSplit#encodeIds}). */
     public Tensor encodeIds(Tensor ids) {
-        return ShadowSplit.encodeIds(ctx, ids);
+        return ShadowSplit.encodeIds(ctx, ids, ids.size(1));
     }
 
     /** The three judges' per-prompt values ({@link ReferenceJudges#judge}). */

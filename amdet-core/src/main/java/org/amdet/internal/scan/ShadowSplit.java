@@ -21,6 +21,12 @@ import java.util.SplittableRandom;
  * innermost when {@link #encode} ran (the scan's scope).
  */
 final class ShadowSplit {
+    /**
+     * Padding positions kept after the longest prompt's end when sequences are trimmed: the last of them stands for
+     * every cut position, so it must be padding for every prompt, and a few positions past the end token.
+     */
+    static final int PADDING_KEPT = 4;
+
     /** The prompts in their original order. */
     final List<String> prompts;
     /** The scan's permutation: row r of every tensor here is prompt {@code perm[r]}. */
@@ -31,7 +37,7 @@ final class ShadowSplit {
     final Tensor ids;
     /** The full-length ids [1, L] of the target prompt (the first test prompt). */
     final Tensor targetIds;
-    /** The suspect's clean outputs [n, L', D] in permuted order. */
+    /** The suspect's clean outputs [n, L, D] in permuted order (widened to all L positions when trimmed). */
     final Tensor original;
     final Tensor trainIds;
     final Tensor trainOriginal;
@@ -83,7 +89,7 @@ final class ShadowSplit {
         Tensor idsFull = Scopes.keep(() -> ids.index_select(0, order));
         Tensor idsPerm = trimmed(ctx, idsFull);
         Tensor targetIds = idsFull.narrow(0, nTrain, 1);
-        Tensor original = encodeIds(ctx, idsPerm);
+        Tensor original = encodeIds(ctx, idsPerm, idsFull.size(1));
         if (original == null) {
             throw new ScanException("the suspect's clean outputs hold NaN or infinite values on "
                     + ctx.suspect.info().source() + ": the model is numerically broken; no verdict can be given");
@@ -114,28 +120,35 @@ final class ShadowSplit {
     }
 
     /**
-     * {@code ids} cut to the exact prefix of both encoders plus the inserted vectors when the calibrated mode trims
-     * sequences and the cut is shorter; otherwise {@code ids} itself.
+     * {@code ids} cut to the exact prefix of both encoders plus the inserted vectors and {@link #PADDING_KEPT}
+     * padding positions when the calibrated mode trims sequences and the cut is shorter (the context then widens every
+     * output back to the full length, {@link ScanContext#widen}); otherwise {@code ids} itself.
      */
     private static Tensor trimmed(ScanContext ctx, Tensor ids) {
         if (ctx.cfg.mode() == DecisionMode.REFERENCE || !ctx.cfg.trimSequences()) {
             return ids;
         }
         long cut = Math.min(ids.size(1), Math.max(ctx.suspect.exactPrefixLength(ids),
-                ctx.anchor.exactPrefixLength(ids)) + ctx.cfg.maxTokens());
-        return cut < ids.size(1) ? Scopes.keep(() -> ids.narrow(1, 0, cut).contiguous()) : ids;
+                ctx.anchor.exactPrefixLength(ids)) + ctx.cfg.maxTokens() + PADDING_KEPT);
+        if (cut >= ids.size(1)) {
+            return ids;
+        }
+        ctx.trimmed(ids.size(1));
+        return Scopes.keep(() -> ids.narrow(1, 0, cut).contiguous());
     }
 
     /**
-     * The suspect's clean outputs of the token ids {@code ids} [n, L], or null when any is NaN or infinite. The
+     * The suspect's clean outputs of the token ids {@code ids} [n, L'] widened to {@code full} positions
+     * ({@link ScanContext#widen}), or null when any is NaN or infinite. The
      * prompts are embedded and run {@code forwardBatch} at a time (two chunks side by side when passes run
      * concurrently), each chunk written into one [n, L, D] result, so no embedding of the whole set and no
      * concatenated copy is ever held.
      */
-    static Tensor encodeIds(ScanContext ctx, Tensor ids) {
+    static Tensor encodeIds(ScanContext ctx, Tensor ids, long full) {
         long n = ids.size(0);
         try (NoGradGuard g = new NoGradGuard()) {
-            Tensor out = Scopes.keep(() -> torch.empty(new long[] {n, ids.size(1), ctx.suspect.info().hiddenSize()},
+            long width = Math.max(ids.size(1), full);
+            Tensor out = Scopes.keep(() -> torch.empty(new long[] {n, width, ctx.suspect.info().hiddenSize()},
                     new TensorOptions(ctx.suspect.computeType()).device(new DeviceOptional(ctx.suspect.device())),
                     null));
             boolean[] finite = {true};
@@ -147,7 +160,7 @@ final class ShadowSplit {
 
     /** Writes the suspect's clean outputs of rows [start, start + len) into {@code out}; whether all are finite. */
     private static Tensor encodeInto(ScanContext ctx, Tensor out, Tensor ids, long start, long len) {
-        Tensor f = ctx.suspect.transform(ctx.suspect.embed(ids.narrow(0, start, len)));
+        Tensor f = ctx.suspectOut(ctx.suspect.embed(ids.narrow(0, start, len)));
         out.narrow(0, start, len).copy_(f);
         return torch.isfinite(f).all();
     }
@@ -159,7 +172,7 @@ final class ShadowSplit {
             return;
         }
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            Tensor a = ctx.anchor.transform(testHidden.narrow(0, 0, m)).to(ScalarType.Float);
+            Tensor a = ctx.anchorOut(testHidden.narrow(0, 0, m)).to(ScalarType.Float);
             Tensor o = testOriginal.narrow(0, 0, m).to(ScalarType.Float);
             if (constant(a)) {
                 warnings.add("the anchor " + ctx.anchor.info().source() + " gives the same output for every prompt: "

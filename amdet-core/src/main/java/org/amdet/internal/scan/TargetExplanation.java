@@ -1,5 +1,6 @@
 package org.amdet.internal.scan;
 
+import org.amdet.ScanPhase;
 import org.amdet.ScanReport;
 import org.amdet.internal.torch.Torch;
 import org.amdet.internal.torch.TorchLosses;
@@ -32,6 +33,15 @@ final class TargetExplanation {
 
     /** The explanation of the target that {@code e} produces on the shadow split's target prompt. */
     ScanReport.Explanation explain(Tensor e, ShadowSplit shadow) {
+        ctx.phase(ScanPhase.EXPLAIN);
+        try {
+            return rankAll(e, shadow);
+        } finally {
+            ctx.phase(ScanPhase.REPORT);
+        }
+    }
+
+    private ScanReport.Explanation rankAll(Tensor e, ShadowSplit shadow) {
         boolean bank = !captions.isEmpty();
         List<String> candidates = bank ? captions : shadow.prompts;
         List<ScanReport.Match> prompts = new ArrayList<>();
@@ -40,8 +50,9 @@ final class TargetExplanation {
             double[] scores = new double[candidates.size()];
             if (!bank) {
                 Tensor original = shadow.original;
-                long len = original.size(1);
-                rank(target(e, shadow.targetIds, len), (s, rows) -> original.narrow(0, s, rows), shadow.perm, scores);
+                // the target prompt is the first test prompt: its feature as the scan computes every feature
+                rank(ctx.firstFeature(e, shadow.testHidden), (s, rows) -> original.narrow(0, s, rows), shadow.perm,
+                        scores);
             } else {
                 Tensor bankIds = Scopes.keep(() -> ctx.suspect.idsTensor(captions));
                 long len = Math.min(bankIds.size(1), Math.max(ctx.suspect.exactPrefixLength(bankIds),

@@ -100,6 +100,29 @@ class ScanPipelineTest {
     }
 
     @Test
+    void trimmedOutputsAreWidenedWithTheLastKeptPositionStandingForEveryCutOne() {
+        ScanContext ctx = context(small().build());
+        try (PointerScope s = new PointerScope()) {
+            float[] v = new float[2 * 3 * 4];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = i;
+            }
+            Tensor f = Torch.floats(v, 2, 3, 4);
+            assertArrayEquals(v, Torch.toFloats(ctx.widen(f)), "nothing trimmed: unchanged");
+            ctx.trimmed(7);
+            float[] w = Torch.toFloats(ctx.widen(f));
+            assertEquals(2 * 7 * 4, w.length);
+            for (int b = 0; b < 2; b++) {
+                for (int p = 0; p < 7; p++) {
+                    for (int d = 0; d < 4; d++) {
+                        assertEquals(v[(b * 3 + Math.min(p, 2)) * 4 + d], w[(b * 7 + p) * 4 + d]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theChunkedShadowEncodeEqualsOneForwardOfAllPrompts() {
         // 37 prompts in chunks of 8: side-by-side pairs and a lone last chunk
         ScanEngine engine = new ScanEngine(small().build(), suspect, anchor, ScanListener.none(), new ScanClock());

@@ -6,6 +6,7 @@ import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
 import org.amdet.DetectorConfigBuilder;
 import org.amdet.EncoderInfo;
+import org.amdet.EncoderOptions;
 import org.amdet.Encoders;
 import org.amdet.ShadowSet;
 import org.amdet.TextEncoder;
@@ -44,7 +45,8 @@ import org.amdet.io.OutputTarget;
  * {@code amdet bench}: times the parts of a scan — one inversion step, encoding the shadow set, a judge check, the
  * landscape (batched and one point at a time) and whole scans in both modes — on a model pair (default: the embedded
  * zoo models) and, with {@code --vitl}, an inversion step of a random-weight encoder of CLIP ViT-L/14 size, in fp32
- * and bf16. Warm-up runs, then repeats; reports median, min and max, achieved GFLOP/s and peak resident memory.
+ * and bf16; with {@code --vitl-scan}, instead of the zoo measurements, one whole scan of a ViT-L/14-size pair
+ * ({@link VitlScanBench}). Warm-up runs, then repeats; reports median, min and max, achieved GFLOP/s and peak resident memory.
  */
 @Command(name = "bench", description = "Benchmark the parts of a scan; prints a table and writes JSON.")
 final class BenchCommand implements Callable<Integer> {
@@ -62,6 +64,22 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--vitl", description = "also time an inversion step at CLIP ViT-L/14 size (random weights)")
     boolean vitl;
+
+    @Option(names = "--vitl-scan", description = "instead of the zoo measurements: one whole default scan (1,000 "
+            + "prompts, 2 epochs) of a CLIP ViT-L/14-size pair with random weights, time per phase and peak memory")
+    boolean vitlScan;
+
+    @Option(names = "--vitl-pair", description = "with --vitl-scan: folder for the pair (anchor/, suspect/; kept, "
+            + "and reused when it exists) so it can also be scanned with ./amdet scan (default: a temporary folder)")
+    Path vitlPair;
+
+    @Option(names = "--vitl-layers", defaultValue = "12", description = "with --vitl-scan: layers of the pair (a "
+            + "smaller proxy; default ${DEFAULT-VALUE}, the real size)")
+    int vitlLayers;
+
+    @Option(names = "--vitl-shadow", defaultValue = "1000", description = "with --vitl-scan: shadow prompts "
+            + "(default ${DEFAULT-VALUE})")
+    int vitlShadow;
 
     @Option(names = "--no-scan", description = "skip the whole-scan measurement")
     boolean noScan;
@@ -118,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         OutputTarget target = out == null ? null : Outputs.file(out, model, anchor);
         try {
-            if (model == null || anchor == null) {
+            if (model == null || anchor == null || vitlScan && vitlPair == null) {
                 tmp = StagedOutput.scratchFolder("amdet-bench");
                 model = model != null ? model : DemoCommand.extract("backdoor-1", tmp);
                 anchor = anchor != null ? anchor : DemoCommand.extract("base", tmp);
@@ -126,17 +144,11 @@ final class BenchCommand implements Callable<Integer> {
             var opts = common.encoderOptions();
             System.err.println("amdet bench: " + model + " vs " + anchor + ", " + TorchSupport.threads() + " threads, "
                     + opts.precision().label() + ", " + opts.device());
-            try (TextEncoder s = Encoders.load(model, opts); TextEncoder a = Encoders.load(anchor, opts)) {
-                benchPair((TorchTextEncoder) s, (TorchTextEncoder) a, "zoo");
-                if (!noScan) {
-                    for (DecisionMode m : DecisionMode.values()) {
-                        DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
-                                .optHashFiles(false).optMode(m).build();
-                        time("whole scan, " + m.label() + ", 1000 prompts, 2 epochs", "in-process, model load "
-                                + "excluded", Math.min(repeats, 3), () -> new BackdoorDetector(cfg).scan(s, a,
-                                ShadowSet.synthetic(1000, 0)));
-                    }
-                }
+            if (vitlScan) {
+                Path pair = vitlPair != null ? vitlPair : Files.createDirectory(tmp.resolve("vitl-pair"));
+                new VitlScanBench(anchor, vitlLayers, vitlShadow, 2, opts, stats::add).run(pair);
+            } else {
+                benchZoo(opts);
             }
             if (vitl) {
                 for (String p : List.of("fp32", "bf16")) {
@@ -154,11 +166,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         long peak = peakResidentBytes();
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-48s %10s %10s %10s %6s  %s%n", "measurement", "median", "min", "max",
-                "runs", "note");
+        System.out.printf(Locale.ROOT, "%-48s %10s %10s %10s %6s %4s  %s%n", "measurement", "median", "min", "max",
+                "runs", "unit", "note");
         for (Stat s : stats) {
-            System.out.printf(Locale.ROOT, "%-48s %10.4f %10.4f %10.4f %6d  %s%n", s.name(), s.median(), s.min(),
-                    s.max(), s.runs(), s.note());
+            System.out.printf(Locale.ROOT, "%-48s %10.4f %10.4f %10.4f %6d %4s  %s%n", s.name(), s.median(), s.min(),
+                    s.max(), s.runs(), s.unit(), s.note());
         }
         System.out.printf(Locale.ROOT, "peak resident memory: %.0f MiB; threads %d; %s %s; %s%n", peak / 1048576.0,
                 TorchSupport.threads(), System.getProperty("os.name"), System.getProperty("os.arch"), cpuModel());
@@ -172,6 +184,21 @@ final class BenchCommand implements Callable<Integer> {
             target.write(f -> Files.write(f, text, StandardOpenOption.CREATE_NEW));
         }
         return 0;
+    }
+
+    private void benchZoo(EncoderOptions opts) throws Exception {
+        try (TextEncoder s = Encoders.load(model, opts); TextEncoder a = Encoders.load(anchor, opts)) {
+            benchPair((TorchTextEncoder) s, (TorchTextEncoder) a, "zoo");
+            if (!noScan) {
+                for (DecisionMode m : DecisionMode.values()) {
+                    DetectorConfig cfg = DetectorConfig.builder().optShadowSize(1000).optEpochs(2)
+                            .optHashFiles(false).optMode(m).build();
+                    time("whole scan, " + m.label() + ", 1000 prompts, 2 epochs", "in-process, model load "
+                            + "excluded", Math.min(repeats, 3), () -> new BackdoorDetector(cfg).scan(s, a,
+                            ShadowSet.synthetic(1000, 0)));
+                }
+            }
+        }
     }
 
     private void benchPair(TorchTextEncoder s, TorchTextEncoder a, String tag) throws Exception {

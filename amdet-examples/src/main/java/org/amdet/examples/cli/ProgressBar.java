@@ -21,7 +21,7 @@ final class ProgressBar implements ScanListener {
     @Override
     public void phase(ScanPhase p) {
         phase = p;
-        if (p == ScanPhase.REPORT) {
+        if (p == ScanPhase.EXPLAIN || p == ScanPhase.REPORT) {
             clear();
         }
     }

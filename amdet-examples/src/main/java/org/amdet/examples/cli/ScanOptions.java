@@ -35,6 +35,7 @@ final class ScanOptions {
                 case "--alpha" -> String.valueOf(D.alpha());
                 case "--extend-epochs" -> String.valueOf(D.extendEpochs());
                 case "--pooled-weight" -> String.valueOf(D.calibrated().pooledWeight());
+                case "--trim-sequences" -> String.valueOf(D.trimSequences());
                 case "--landscape-prompts" -> String.valueOf(D.landscapePrompts());
                 case "--evidence-landscape" -> String.valueOf(D.evidenceLandscapeSize());
                 default -> null;
@@ -76,8 +77,10 @@ final class ScanOptions {
             + "objective (default: ${DEFAULT-VALUE})")
     double pooledWeight;
 
-    @Option(names = "--trim-sequences", description = "robust and calibrated modes: cut sequences to the longest "
-            + "shadow prompt (3-4x cheaper passes, but a weaker inversion on some backdoors; see DetectorConfig)")
+    @Option(names = "--trim-sequences", negatable = true, description = "robust and calibrated modes: run the "
+            + "encoders only up to the longest shadow prompt plus 4 padding positions, the cut padding positions "
+            + "standing for the last kept one (2.5-3x cheaper passes; --no-trim-sequences: all positions; default: "
+            + "${DEFAULT-VALUE})")
     boolean trimSequences;
 
     @Option(names = "--no-early-stop", description = "robust and calibrated modes: run every epoch even when the "
