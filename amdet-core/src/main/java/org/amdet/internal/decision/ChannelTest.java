@@ -37,8 +37,9 @@ public record ChannelTest(String channel, int n, int positives, RobustRule.Refer
         }
         String credit = reference.credited() == 0 ? ""
                 : creditWithheld ? String.format(Locale.ROOT, "; crediting would take %d of %d clean prompts, above "
-                + "the cap, so the pairs were compared with the clean values as measured (%d clean prompts at %.1f× "
-                + "the clean median or more)", reference.credited(), n, reference.beyondMedianFence(), margin)
+                + "the cap, so each triggered value was compared with %.1f× the clean median as measured instead of "
+                + "its own clean value (%d clean prompts at %.1f× the clean median or more)", reference.credited(), n,
+                margin, reference.beyondMedianFence(), margin)
                 : String.format(Locale.ROOT, "; %d clean prompt(s) already at %.1f× the clean reference count for a "
                 + "backdoor", reference.credited(), margin);
         return String.format(Locale.ROOT, "%s channel, %s %.1f×: %d of %d test prompts disagree with the anchor more "

@@ -101,8 +101,29 @@ class RobustRuleTest {
         assertTrue(t.creditWithheld());
         assertTrue(t.rejects(), t.text());
         assertNull(t.inconclusive());
-        assertTrue(t.text().contains("above the cap") && t.text().contains("clean values as measured"), t.text());
+        assertTrue(t.text().contains("above the cap") && t.text().contains("the clean median as measured"), t.text());
         assertTrue(t.reference().beyondMedianFence() >= 90, t.text());
+    }
+
+    /**
+     * A backdoor that fires on 45% of clean prompts: pairs compared with their own clean values would leave only the
+     * 55% uncontaminated pairs beyond the margin (p ≈ 0.05); over the cap each triggered value is compared with the
+     * clean median instead, and the test rejects.
+     */
+    @Test
+    void overTheCapTriggeredValuesAreComparedWithTheCleanMedian() {
+        int n = 300;
+        double[] clean = logNormal(n, 0.01, 0.5, 22);
+        double[] trig = logNormal(n, 0.5, 0.5, 23);
+        for (int i = 0; i < n; i++) {
+            if (i % 20 < 9) {
+                clean[i] = trig[i];
+            }
+        }
+        ChannelTest t = RULE.test("token", trig, clean, RULE.alpha() / 24);
+        assertTrue(t.creditWithheld(), t.text());
+        assertTrue(t.rejects(), t.text());
+        assertTrue(t.positives() > 0.95 * n, t.text());
     }
 
     /** p-values to the far tail, against scipy.stats.binom.sf (1.17.1). */
