@@ -15,8 +15,8 @@ import java.nio.file.Path;
 /**
  * A Java ML pipeline that refuses, in-process, to put a suspect text encoder into service: it loads the third-party
  * encoder once, scans it against the anchor it claims to derive from, and hands it to the pipeline only when the verdict
- * is CLEAN; a BACKDOORED encoder is closed and the pipeline gets a {@link SuspectEncoderException} carrying the report
- * instead. The anchor is loaded for the scan only.
+ * is CLEAN; a BACKDOORED or INCONCLUSIVE encoder is closed and the pipeline gets a {@link SuspectEncoderException}
+ * carrying the report instead. The anchor is loaded for the scan only.
  *
  * <pre>
  * try (TextEncoder encoder = GuardedLoading.load(vendorModel, baseModel, DetectorConfig.defaults())) {

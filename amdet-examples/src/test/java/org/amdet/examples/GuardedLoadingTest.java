@@ -26,9 +26,19 @@ class GuardedLoadingTest {
     @Test
     void handsOverACleanEncoderReadyToUse() throws Exception {
         try (TextEncoder enc = GuardedLoading.load(TestData.zoo("benign-1"), TestData.zoo("base"),
-                DetectorConfig.builder().optShadowSize(200).optEpochs(1).build())) {
+                DetectorConfig.defaults())) {
             Encoding out = enc.encode(List.of("a photo of a cat"));
             assertTrue(out.pooled().length > 0);
         }
+    }
+
+    /** A scan too small to judge (160 prompt passes, 30 test prompts) is INCONCLUSIVE, and the pipeline refuses. */
+    @Test
+    void refusesAnEncoderTheScanCouldNotJudge() {
+        GuardedLoading.SuspectEncoderException e = assertThrows(GuardedLoading.SuspectEncoderException.class,
+                () -> GuardedLoading.load(TestData.zoo("benign-1"), TestData.zoo("base"),
+                        DetectorConfig.builder().optShadowSize(200).optEpochs(1).build()));
+        assertEquals(Verdict.INCONCLUSIVE, e.report().verdict());
+        assertTrue(e.getMessage().contains("too little data"), e.getMessage());
     }
 }
