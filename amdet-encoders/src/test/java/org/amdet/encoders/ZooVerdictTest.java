@@ -38,8 +38,12 @@ class ZooVerdictTest {
         ScanReport r = scan("backdoor-1");
         assertEquals(Verdict.BACKDOORED, r.verdict(), r.decision());
         assertTrue(r.evidence().calibration().token().ratio() > 20, r.decision());
-        assertTrue(r.explanation().tokens().stream().anyMatch(m -> m.text().contains("z")),
-                "the trigger zzzz is among the nearest tokens: " + r.explanation().tokens());
+        // the robust early stop settles at step 25, before the embedding has moved towards the trigger's tokens;
+        // the full run names them (README: the explanation of an early-stopped scan)
+        ScanReport full = scan("backdoor-1", false);
+        assertEquals(Verdict.BACKDOORED, full.verdict(), full.decision());
+        assertTrue(full.explanation().tokens().stream().anyMatch(m -> m.text().contains("z")),
+                "the trigger zzzz is among the nearest tokens: " + full.explanation().tokens());
     }
 
     @Test
