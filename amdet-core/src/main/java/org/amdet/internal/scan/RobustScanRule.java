@@ -141,8 +141,8 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         };
         String settled = settledAt < 0 ? "" : String.format(java.util.Locale.ROOT, "; settled at step %d of %d",
                 settledAt, inversion.planned);
-        return new RuleResult(v == Verdict.BACKDOORED, d.text() + settled, settledAt >= 0, List.of(),
-                t.calibration(), null, t.judged(), v, report(d), inversion.es.get(best));
+        return new RuleResult(v, d.text() + settled, settledAt >= 0, List.of(),
+                t.calibration(), null, t.judged(), report(d), inversion.es.get(best));
     }
 
     @Override
@@ -184,23 +184,18 @@ final class RobustScanRule implements TriggerInversion.Monitor {
 
     /** Whether a start's test rejects at α on the screening prompts (a cue to confirm; not part of the decision). */
     private boolean screens() {
+        CalibratedRule.Clean screenClean = new CalibratedRule.Clean(Arrays.copyOf(clean.token(), screen),
+                Arrays.copyOf(clean.pooled(), screen));
         for (Tensor e : inversion.es) {
             CalibratedRule.Tested t = measure.calibration(e, split.testHidden.narrow(0, 0, screen),
                     split.testOriginal.narrow(0, 0, screen), split.testIds.narrow(0, 0, screen), placeholder,
-                    new CalibratedRule.Clean(Arrays.copyOf(clean.token(), screen),
-                            Arrays.copyOf(clean.pooled(), screen)));
-            if (rejects("token", t.token(), clean.token(), 0, screen)
-                    || pooledUsable && rejects("pooled", t.pooled(), clean.pooled(), 0, screen)) {
+                    screenClean);
+            if (rule.test("token", t.token(), screenClean.token(), rule.alpha()).rejects()
+                    || pooledUsable && rule.test("pooled", t.pooled(), screenClean.pooled(), rule.alpha()).rejects()) {
                 return true;
             }
         }
         return false;
-    }
-
-    private boolean rejects(String channel, double[] trig, double[] cl, int from, int to) {
-        ChannelTest t = rule.test(channel, Arrays.copyOfRange(trig, 0, to - from), Arrays.copyOfRange(cl, from, to),
-                rule.alpha());
-        return t.rejects();
     }
 
     /** A decisive look: every start on the whole test split, decided on the evaluation rows. */
@@ -256,8 +251,8 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         }
         List<ScanReport.Reason> reasons = d.reasons().stream()
                 .map(r -> new ScanReport.Reason(r.reason().title(), r.detail())).toList();
-        return new ScanReport.Robust(d.test(), d.decidedBy(), finite(d.pValue()), d.alpha(), d.level(), d.tests(), looks,
-                d.correction(), starts, reasons, history);
+        return new ScanReport.Robust(d.test(), d.decidedBy(), finite(d.pValue()), d.alpha(), d.level(), d.tests(),
+                looks, d.correction(), starts, reasons, history);
     }
 
     /** Whether the suspect's pooled outputs differ between test prompts (else the channel cannot carry a signal). */
@@ -289,7 +284,8 @@ final class RobustScanRule implements TriggerInversion.Monitor {
                 for (Map.Entry<String, Tensor> w : ws.entrySet()) {
                     Tensor x = w.getValue();
                     Tensor y = wa.get(w.getKey());
-                    if (!sameShape(x, y) || !torch.equal(x.to(ScalarType.Float), y.to(ScalarType.Float))) {
+                    if (!Arrays.equals(Torch.shape(x), Torch.shape(y))
+                            || !torch.equal(x.to(ScalarType.Float), y.to(ScalarType.Float))) {
                         return false;
                     }
                 }
@@ -303,18 +299,6 @@ final class RobustScanRule implements TriggerInversion.Monitor {
     /** {@code v}, or null when NaN or infinite (JSON has neither). */
     private static Double finite(double v) {
         return Double.isFinite(v) ? v : null;
-    }
-
-    private static boolean sameShape(Tensor x, Tensor y) {
-        if (x.dim() != y.dim()) {
-            return false;
-        }
-        for (int i = 0; i < x.dim(); i++) {
-            if (x.size(i) != y.size(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static double mean(double[] v) {

@@ -105,10 +105,8 @@ final class ScanOptions {
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape).optStarts(starts)
                 .optMixedTokens(mixedTokens)
-                .optAlpha(alpha).optExtendEpochs(extendEpochs);
-        if (pooledWeight != DetectorConfig.defaults().calibrated().pooledWeight()) {
-            b.optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
-        }
+                .optAlpha(alpha).optExtendEpochs(extendEpochs)
+                .optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
         return b.build();
     }
 }
