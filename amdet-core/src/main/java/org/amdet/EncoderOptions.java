@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * {@code java.awt.headless}. {@link Amdet#shutdown()} ends amdet's threads.
  *
  * @param device                        {@code cpu}, {@code cuda} or {@code cuda:N}
- * @param precision                     compute precision; weights are cast to it on load
+ * @param precision                     compute precision ({@link Precision#AUTO} resolved per encoder on load);
+ *                                      weights are cast to it on load
  * @param threads                       LibTorch threads in all, or 0 for the default (see above)
  * @param singleThreadedBlas            whether OpenBLAS is set to one thread when LibTorch loads
  * @param unlimitedJavacppPhysicalBytes whether JavaCPP's physical-memory check is turned off when LibTorch loads
@@ -57,9 +58,12 @@ public record EncoderOptions(String device, Precision precision, int threads, bo
         this(device, precision, 0, true, true);
     }
 
-    /** CPU, fp32, default process-wide settings. */
+    /**
+     * CPU, {@link Precision#AUTO} (fp32, or bf16 for encoders of CLIP ViT-B width and up on CPUs that compute bf16
+     * natively), default process-wide settings.
+     */
     public static EncoderOptions defaults() {
-        return new EncoderOptions("cpu", Precision.FP32);
+        return new EncoderOptions("cpu", Precision.AUTO);
     }
 
     /** These options on another device ({@code cpu}, {@code cuda} or {@code cuda:N}). */

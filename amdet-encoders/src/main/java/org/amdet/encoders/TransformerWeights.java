@@ -190,11 +190,12 @@ final class TransformerWeights {
             throws ModelLoadException {
         Map<String, long[]> expected = expectedShapes(cfg, t.containsKey("text_projection.weight"),
                 !t.containsKey("text_projection.weight") && t.containsKey("head.weight"));
-        requireMemory(expected, t, source, options);
+        Precision precision = options.precision().resolve(options.device(), cfg.hiddenSize());
+        requireMemory(expected, t, source, precision);
         files.hashPending(); // the whole checkpoint is read only once it is known to fit
         TorchSupport.init();
         Device device = TorchSupport.device(options.device());
-        ScalarType dtype = TorchSupport.scalarType(options.precision());
+        ScalarType dtype = TorchSupport.scalarType(precision);
         int d = cfg.hiddenSize();
         Map<String, Tensor> weights = new HashMap<>();
         String stored = null;
@@ -222,11 +223,11 @@ final class TransformerWeights {
                     if (TorchSupport.item(torch.isfinite(dst).all()) == 0) {
                         // finite in the file's dtype (e.g. F64 1e300) but infinite in the compute dtype
                         throw new UnsupportedModelException(r.file(), "tensor '" + r.name() + "' holds "
-                                + "values beyond the range of " + options.precision().label() + " (stored as "
+                                + "values beyond the range of " + precision.label() + " (stored as "
                                 + r.dtype() + ", largest magnitude " + TorchSupport.item(src.abs().max())
                                 + "): they would become infinite"
-                                + (options.precision() == Precision.FP32 ? ""
-                                : "; load the model in fp32" + (options.precision() == Precision.FP16
+                                + (precision == Precision.FP32 ? ""
+                                : "; load the model in fp32" + (precision == Precision.FP16
                                 ? " or bf16" : "")));
                     }
                     if (e.getKey().equals("embeddings.token_embedding.weight") && r.shape()[0] > 1
@@ -250,7 +251,7 @@ final class TransformerWeights {
         }
         EncoderInfo info = new EncoderInfo(cfg.family(), source, d, cfg.maxPositions(), cfg.layers(), cfg.heads(),
                 cfg.vocabSize(), cfg.projectionDim() > 0 ? cfg.projectionDim() : d, cfg.projectionDim() > 0,
-                cfg.causal(), stored, options.device(), options.precision(), tokenizer.digest(), files.digests());
+                cfg.causal(), stored, options.device(), precision, tokenizer.digest(), files.digests());
         return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
     }
 
@@ -262,7 +263,8 @@ final class TransformerWeights {
                                          EncoderOptions options) {
         TorchSupport.init();
         Device device = TorchSupport.device(options.device());
-        ScalarType dtype = TorchSupport.scalarType(options.precision());
+        Precision precision = options.precision().resolve(options.device(), cfg.hiddenSize());
+        ScalarType dtype = TorchSupport.scalarType(precision);
         int d = cfg.hiddenSize();
         Map<String, long[]> shapes = expectedShapes(cfg, cfg.projectionDim() > 0, false);
         torch.manual_seed(seed);
@@ -285,7 +287,7 @@ final class TransformerWeights {
         EncoderInfo info = new EncoderInfo(cfg.family() + " (random weights)", Path.of("synthetic"), d,
                 cfg.maxPositions(), cfg.layers(), cfg.heads(), cfg.vocabSize(), cfg.projectionDim() > 0
                 ? cfg.projectionDim() : d, cfg.projectionDim() > 0, cfg.causal(), "F32", options.device(),
-                options.precision(), tokenizer.digest(), Map.of());
+                precision, tokenizer.digest(), Map.of());
         return new TransformerTextEncoder(cfg, tokenizer, info, device, dtype, weights);
     }
 
@@ -294,7 +296,7 @@ final class TransformerWeights {
      * finiteness mask), exceed the available physical memory. Uses the declared shapes only: nothing is read.
      */
     static void requireMemory(Map<String, long[]> expected, Map<String, RawTensor> t, Path source,
-                              EncoderOptions options) throws ModelLoadException {
+                              Precision precision) throws ModelLoadException {
         long elements = 0;
         long largest = 0;
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
@@ -304,10 +306,10 @@ final class TransformerWeights {
             largest = Math.max(largest, n);
         }
         long needed = MemoryBudget.add(MemoryBudget.times(elements,
-                MemoryBudget.bytesPerElement(options.precision())), largest);
+                MemoryBudget.bytesPerElement(precision)), largest);
         RawTensor first = t.get("embeddings.token_embedding.weight");
         MemoryBudget.requirePhysical(first != null ? first.file() : source, needed, "its " + elements
-                + " weights in " + options.precision().label());
+                + " weights in " + precision.label());
     }
 
     private static RawTensor require(Map<String, RawTensor> t, String name, Path file) throws MalformedModelException {

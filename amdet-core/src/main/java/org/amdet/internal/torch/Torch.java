@@ -304,6 +304,8 @@ public final class Torch {
             case FP32 -> ScalarType.Float;
             case BF16 -> ScalarType.BFloat16;
             case FP16 -> ScalarType.Half;
+            case AUTO -> throw new IllegalArgumentException("precision auto has no dtype of its own: resolve it "
+                    + "for the encoder first (Precision.resolve)");
         };
     }
 

@@ -10,7 +10,9 @@ final class CommonOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, bf16 or fp16 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", defaultValue = "auto", description = "auto, fp32, bf16 or fp16; auto: bf16 for "
+            + "encoders " + Precision.AUTO_BF16_MIN_WIDTH + " wide or wider on a CPU with native bf16 (AVX-512-BF16, "
+            + "AMX), else fp32 (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--threads", description = "threads in all (default: available cores); with 2 or more, the "

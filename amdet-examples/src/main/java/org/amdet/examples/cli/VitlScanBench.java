@@ -4,6 +4,7 @@ import org.amdet.BackdoorDetector;
 import org.amdet.DetectorConfig;
 import org.amdet.EncoderOptions;
 import org.amdet.Encoders;
+import org.amdet.Precision;
 import org.amdet.ScanListener;
 import org.amdet.ScanPhase;
 import org.amdet.ScanReport;
@@ -60,12 +61,12 @@ final class VitlScanBench {
         }
         boolean reset = resetPeak();
         System.err.println("  pair: " + suspectDir + " vs " + anchorDir + " (" + size + "); scan: " + shadow
-                + " prompts, " + epochs + " epochs, " + options.precision().label());
+                + " prompts, " + epochs + " epochs, precision " + options.precision().label());
         long t0 = System.nanoTime();
         try (TextEncoder s = Encoders.load(suspectDir, options); TextEncoder a = Encoders.load(anchorDir, options)) {
             long t1 = System.nanoTime();
             record("vit-l scan: load both models", (t1 - t0) / 1e9, "s", "fp16 safetensors to "
-                    + options.precision().label());
+                    + s.info().precision().label() + (options.precision() == Precision.AUTO ? " (auto)" : ""));
             DetectorConfig cfg = DetectorConfig.builder().optShadowSize(shadow).optEpochs(epochs).optHashFiles(false)
                     .build();
             PhaseTimes phases = new PhaseTimes();
