@@ -22,7 +22,7 @@ import java.util.Objects;
 @JsonPropertyOrder({"mode", "seed", "shadowSize", "trainFraction", "tokens", "learningRate", "weightDecay", "batchSize",
         "epochs", "beta", "gamma", "checkEvery", "thresholds", "calibrated", "landscapeSize", "landscapeExtent",
         "landscapePrompts", "forwardBatch", "hashFiles", "evidenceLandscapeSize", "trimSequences", "earlyStop", "starts",
-        "mixedTokens", "alpha", "extendEpochs"})
+        "mixedTokens", "alpha", "extendEpochs", "tokenProbe"})
 public final class DetectorConfig {
     private final DecisionMode mode;
     private final long seed;
@@ -50,6 +50,7 @@ public final class DetectorConfig {
     private final boolean mixedTokens;
     private final double alpha;
     private final int extendEpochs;
+    private final boolean tokenProbe;
 
     /**
      * The shadow set and its split.
@@ -72,9 +73,10 @@ public final class DetectorConfig {
      * @param gamma        weight of the anchor term
      * @param starts       robust mode: independent inversion starts run together
      * @param mixedTokens  robust mode: start r inserts {@code tokens + r mod 2} vectors instead of {@code tokens}
+     * @param tokenProbe   robust mode: a token start, found by a vocabulary search, joins the inversion starts
      */
     public record Inversion(int tokens, double learningRate, double weightDecay, int batchSize, int epochs,
-                            double beta, double gamma, int starts, boolean mixedTokens) {
+                            double beta, double gamma, int starts, boolean mixedTokens, boolean tokenProbe) {
     }
 
     /**
@@ -142,6 +144,7 @@ public final class DetectorConfig {
         this.mixedTokens = b.mixedTokens;
         this.alpha = b.alpha;
         this.extendEpochs = b.extendEpochs;
+        this.tokenProbe = b.tokenProbe;
     }
 
     /**
@@ -195,6 +198,7 @@ public final class DetectorConfig {
         b.mixedTokens = mixedTokens;
         b.alpha = alpha;
         b.extendEpochs = extendEpochs;
+        b.tokenProbe = tokenProbe;
         return b;
     }
 
@@ -370,6 +374,18 @@ public final class DetectorConfig {
         return extendEpochs;
     }
 
+    /**
+     * {@return robust mode: whether a token start joins the inversion starts} Before the inversion, the suspect's
+     * vocabulary is searched, on a few train prompts, for the token that makes the suspect leave its anchor the most
+     * when inserted where the pseudo-trigger goes; that token's embedding is tested as one more start (fixed, not
+     * optimised), counted in the family-wise level like every start. It finds single-token triggers that the
+     * assimilation objective misses on encoders whose clean outputs are already assimilated (docs/decision-rule.md,
+     * "token start").
+     */
+    public boolean tokenProbe() {
+        return tokenProbe;
+    }
+
     /** {@return the most vectors any start inserts: tokens, plus one for a second start with mixed tokens} */
     public int maxTokens() {
         return mode == DecisionMode.ROBUST && mixedTokens && starts > 1 ? tokens + 1 : tokens;
@@ -390,7 +406,8 @@ public final class DetectorConfig {
      * @return k, the optimiser's and the objective's settings
      */
     public Inversion inversion() {
-        return new Inversion(tokens, learningRate, weightDecay, batchSize, epochs, beta, gamma, starts, mixedTokens);
+        return new Inversion(tokens, learningRate, weightDecay, batchSize, epochs, beta, gamma, starts, mixedTokens,
+                tokenProbe);
     }
 
     /**

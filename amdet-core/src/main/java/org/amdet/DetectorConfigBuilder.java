@@ -35,6 +35,7 @@ public final class DetectorConfigBuilder {
     boolean earlyStop = true;
     int starts = 2;
     boolean mixedTokens = false;
+    boolean tokenProbe = true;
     double alpha = 0.01;
     int extendEpochs = 0;
 
@@ -200,6 +201,15 @@ public final class DetectorConfigBuilder {
      * @param v the value (robust mode; default 2) */
     public DetectorConfigBuilder optStarts(int v) {
         starts = v;
+        return this;
+    }
+
+    /** {@return this builder, with {@link DetectorConfig#tokenProbe() tokenProbe} set to {@code v}}
+     *
+     * @param v whether a token start joins the inversion starts (robust mode)
+     */
+    public DetectorConfigBuilder optTokenProbe(boolean v) {
+        tokenProbe = v;
         return this;
     }
 

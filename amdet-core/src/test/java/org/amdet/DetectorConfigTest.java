@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +55,15 @@ class DetectorConfigTest {
     }
 
     @Test
+    void theTokenStartIsOnByDefaultAndPartOfTheInversionSettings() {
+        assertTrue(DetectorConfig.defaults().tokenProbe());
+        DetectorConfig off = DetectorConfig.builder().optTokenProbe(false).build();
+        assertFalse(off.inversion().tokenProbe());
+        assertNotEquals(DetectorConfig.defaults(), off);
+        assertEquals(off, off.toBuilder().build());
+    }
+
+    @Test
     void toBuilderRoundTrips() {
         DetectorConfig c = DetectorConfig.builder().optSeed(5).optShadowSize(100).build();
         assertEquals(c, c.toBuilder().build());
@@ -65,7 +76,7 @@ class DetectorConfigTest {
         String text = json.writeValueAsString(c);
         assertTrue(text.startsWith("{\"mode\":\"ROBUST\",\"seed\":7,\"shadowSize\":1000,"), text);
         assertTrue(text.endsWith("\"evidenceLandscapeSize\":21,\"trimSequences\":true,\"earlyStop\":false,"
-                + "\"starts\":2,\"mixedTokens\":false,\"alpha\":0.01,\"extendEpochs\":0}"), text);
+                + "\"starts\":2,\"mixedTokens\":false,\"alpha\":0.01,\"extendEpochs\":0,\"tokenProbe\":true}"), text);
         assertEquals(c, json.readValue(text, DetectorConfig.class));
         assertEquals(c.inversion(), json.readValue(text, DetectorConfig.class).inversion());
     }

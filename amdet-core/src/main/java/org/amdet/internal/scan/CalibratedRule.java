@@ -169,15 +169,96 @@ final class CalibratedRule implements TriggerInversion.Monitor {
         return new Clean(tok, pool);
     }
 
+    /**
+     * The clean disagreement per channel when each model embeds the prompts {@code ids} with its own embedding layer
+     * (the reference of the token start); {@code original} is the suspect's clean output of them.
+     */
+    Clean cleanOwnEmbeddings(Tensor original, Tensor ids) {
+        int n = (int) ids.size(0);
+        double[] tok = new double[n];
+        double[] pool = new double[n];
+        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
+            ctx.chunks(n, (s, len) -> {
+                Tensor ib = ids.narrow(0, s, len);
+                Tensor so = original.narrow(0, s, len);
+                Tensor ao = ctx.anchorOut(ctx.anchor.embed(ib));
+                return torch.stack(new TensorVector(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float),
+                        so.to(ScalarType.Float)), TorchLosses.rowCosine(ctx.anchor.pool(ao, ib).to(ScalarType.Float),
+                        ctx.suspect.pool(so, ib).to(ScalarType.Float))), 0);
+            }, (s, cosines) -> {
+                ScanContext.copyOneMinus(cosines.select(0, 0), tok, (int) s);
+                ScanContext.copyOneMinus(cosines.select(0, 1), pool, (int) s);
+                return true;
+            });
+        }
+        return new Clean(tok, pool);
+    }
+
     /** Triggered suspect–anchor disagreement on the test split per channel, against the clean one; the rule applied. */
     Tested calibration(Tensor e, Tensor hidden, Tensor original, Tensor ids, long placeholder, Clean clean) {
-        int n = (int) hidden.size(0);
+        return calibration(Triggered.embedding(e, hidden, ids, placeholder), original, clean);
+    }
+
+    /**
+     * The inputs of one chunk of triggered prompts: the suspect's and the anchor's embedding-layer inputs and the ids
+     * the pooling reads.
+     */
+    record Inputs(Tensor suspect, Tensor anchor, Tensor ids) {
+    }
+
+    /** How the triggered prompts of rows [start, start + len) are built. */
+    interface Triggered {
+        /** The prompts' count. */
+        int size();
+
+        /** The inputs of rows [start, start + len). */
+        Inputs chunk(ScanContext ctx, int start, int len);
+
+        /** The pseudo-trigger e inserted after the first position of the shared embedding-layer outputs. */
+        static Triggered embedding(Tensor e, Tensor hidden, Tensor ids, long placeholder) {
+            return new Triggered() {
+                @Override
+                public int size() {
+                    return (int) hidden.size(0);
+                }
+
+                @Override
+                public Inputs chunk(ScanContext ctx, int start, int len) {
+                    Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
+                    return new Inputs(x, x, Sequences.insertIds(ids.narrow(0, start, len), e.size(0), placeholder));
+                }
+            };
+        }
+
+        /**
+         * The token {@code token} inserted after the first position of the ids, each model embedding them with its
+         * own embedding layer (a trigger may live in the suspect's embedding row as much as in its layers).
+         */
+        static Triggered token(long token, Tensor ids) {
+            return new Triggered() {
+                @Override
+                public int size() {
+                    return (int) ids.size(0);
+                }
+
+                @Override
+                public Inputs chunk(ScanContext ctx, int start, int len) {
+                    Tensor iv = Sequences.insertIds(ids.narrow(0, start, len), 1, token);
+                    return new Inputs(ctx.suspect.embed(iv), ctx.anchor.embed(iv), iv);
+                }
+            };
+        }
+    }
+
+    /** {@link #calibration(Tensor, Tensor, Tensor, Tensor, long, Clean)} on triggered prompts built by {@code in}. */
+    Tested calibration(Triggered in, Tensor original, Clean clean) {
+        int n = in.size();
         double[] poolTrig = new double[n];
         JudgeValues judged = JudgeValues.of(n);
         double consS;
         double consA;
         try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
-            Tensor first = ctx.firstFeature(e, hidden);
+            Tensor first = Scopes.keep(() -> ctx.suspectOut(in.chunk(ctx, 0, 1).suspect()).to(ScalarType.Float));
             List<Tensor> ps = new ArrayList<>();
             List<Tensor> pa = new ArrayList<>();
             for (int s = 0; s < n; s += ctx.cfg.forwardBatch()) {
@@ -186,14 +267,13 @@ final class CalibratedRule implements TriggerInversion.Monitor {
                 int start = s;
                 Tensor[] kept = new Tensor[2];
                 try (PointerScope chunk = new PointerScope()) {
-                    Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
-                    Tensor xi = Sequences.insertIds(ids.narrow(0, start, len), e.size(0), placeholder);
-                    Tensor[] both = ctx.both(x);
+                    Inputs x = in.chunk(ctx, start, len);
+                    Tensor[] both = ctx.both(x.suspect(), x.anchor());
                     Tensor fs = both[0];
                     Tensor fa = both[1];
                     judged.fill(start, fs, fa, first, original.narrow(0, start, len));
-                    Tensor pts = ctx.suspect.pool(fs, xi).to(ScalarType.Float);
-                    Tensor pta = ctx.anchor.pool(fa, xi).to(ScalarType.Float);
+                    Tensor pts = ctx.suspect.pool(fs, x.ids()).to(ScalarType.Float);
+                    Tensor pta = ctx.anchor.pool(fa, x.ids()).to(ScalarType.Float);
                     ScanContext.copyOneMinus(TorchLosses.rowCosine(pta, pts), poolTrig, start);
                     kept[0] = pts;
                     kept[1] = pta;

@@ -63,6 +63,10 @@ final class RobustScanRule implements TriggerInversion.Monitor {
     private List<Inconclusive> preconditions = List.of();
     private final List<ScanReport.Look> history = new ArrayList<>();
     private Look decided;
+    /** The token start, or null when off or when the vocabulary offered no candidate. */
+    private VocabularyProbe.Probe probe;
+    /** The token start's clean reference: each model embedding the test prompts with its own embedding layer. */
+    private CalibratedRule.Clean probeClean;
 
     /** What a decisive look measured: every start's evidence on the whole test split and the decision. */
     private record Look(List<CalibratedRule.Tested> tested, Decision decision) {
@@ -97,9 +101,15 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         confirmSteps = Math.max(1, inversion.batches / 16);
         nextCheck = checkSteps;
         clean = measure.clean(split.testHidden, split.testOriginal, split.testIds);
+        if (ctx.cfg.tokenProbe()) {
+            probe = new VocabularyProbe(ctx, split, placeholder, pooledUsable).find();
+            if (probe != null) {
+                probeClean = measure.cleanOwnEmbeddings(split.testOriginal, split.testIds);
+            }
+        }
         int channels = pooledUsable ? 2 : 1;
         preconditions = new ArrayList<>(Preconditions.check(rule, new Preconditions.Facts(shadowPrompts,
-                ctx.cfg.trainFraction(), ctx.cfg.epochs(), ks.length * channels * looks, identicalWeights(), -1,
+                ctx.cfg.trainFraction(), ctx.cfg.epochs(), starts().size() * channels * looks, identicalWeights(), -1,
                 true), split.nTest - screen));
         if (!pooledUsable) {
             preconditions.add(new Inconclusive(Inconclusive.Reason.POOLED_CHANNEL_UNAVAILABLE, "the suspect's "
@@ -134,6 +144,7 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         Decision d = decided.decision();
         int best = deciding(d);
         CalibratedRule.Tested t = decided.tested().get(best);
+        List<Tensor> all = starts();
         Verdict v = switch (d.outcome()) {
             case BACKDOORED -> Verdict.BACKDOORED;
             case CLEAN -> Verdict.CLEAN;
@@ -142,7 +153,7 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         String settled = settledAt < 0 ? "" : String.format(java.util.Locale.ROOT, "; settled at step %d of %d",
                 settledAt, inversion.planned);
         return new RuleResult(v, d.text() + settled, settledAt >= 0, List.of(),
-                t.calibration(), null, t.judged(), report(d), inversion.es.get(best));
+                t.calibration(), null, t.judged(), report(d), all.get(best));
     }
 
     @Override
@@ -184,12 +195,12 @@ final class RobustScanRule implements TriggerInversion.Monitor {
 
     /** Whether a start's test rejects at α on the screening prompts (a cue to confirm; not part of the decision). */
     private boolean screens() {
-        CalibratedRule.Clean screenClean = new CalibratedRule.Clean(Arrays.copyOf(clean.token(), screen),
-                Arrays.copyOf(clean.pooled(), screen));
-        for (Tensor e : inversion.es) {
-            CalibratedRule.Tested t = measure.calibration(e, split.testHidden.narrow(0, 0, screen),
-                    split.testOriginal.narrow(0, 0, screen), split.testIds.narrow(0, 0, screen), placeholder,
-                    screenClean);
+        for (int r = 0; r < starts().size(); r++) {
+            CalibratedRule.Clean c = cleanOf(r);
+            CalibratedRule.Clean screenClean = new CalibratedRule.Clean(Arrays.copyOf(c.token(), screen),
+                    Arrays.copyOf(c.pooled(), screen));
+            CalibratedRule.Tested t = measure.calibration(triggered(r, 0, screen),
+                    split.testOriginal.narrow(0, 0, screen), screenClean);
             if (rule.test("token", t.token(), screenClean.token(), rule.alpha()).rejects()
                     || pooledUsable && rule.test("pooled", t.pooled(), screenClean.pooled(), rule.alpha()).rejects()) {
                 return true;
@@ -198,35 +209,59 @@ final class RobustScanRule implements TriggerInversion.Monitor {
         return false;
     }
 
+    /** The clean reference of start {@code r}: shared embeddings for inversion starts, own ones for the token start. */
+    private CalibratedRule.Clean cleanOf(int r) {
+        return r < ks.length ? clean : probeClean;
+    }
+
+    /** The triggered test prompts [from, from + n) of start {@code r}. */
+    private CalibratedRule.Triggered triggered(int r, int from, int n) {
+        return r < ks.length
+                ? CalibratedRule.Triggered.embedding(inversion.es.get(r), split.testHidden.narrow(0, from, n),
+                        split.testIds.narrow(0, from, n), placeholder)
+                : CalibratedRule.Triggered.token(probe.id(), split.testIds.narrow(0, from, n));
+    }
+
     /** A decisive look: every start on the whole test split, decided on the evaluation rows. */
     private Look look() {
         List<CalibratedRule.Tested> tested = new ArrayList<>();
         List<StartEvidence> starts = new ArrayList<>();
         int n = split.nTest;
-        for (int r = 0; r < ks.length; r++) {
-            CalibratedRule.Tested t = measure.calibration(inversion.es.get(r), split.testHidden, split.testOriginal,
-                    split.testIds, placeholder, clean);
+        for (int r = 0; r < starts().size(); r++) {
+            CalibratedRule.Clean c = cleanOf(r);
+            CalibratedRule.Tested t = measure.calibration(triggered(r, 0, n), split.testOriginal, c);
             tested.add(t);
             List<StartEvidence.Samples> ch = new ArrayList<>();
             ch.add(new StartEvidence.Samples("token", Arrays.copyOfRange(t.token(), screen, n),
-                    Arrays.copyOfRange(clean.token(), screen, n)));
+                    Arrays.copyOfRange(c.token(), screen, n)));
             if (pooledUsable) {
                 ch.add(new StartEvidence.Samples("pooled", Arrays.copyOfRange(t.pooled(), screen, n),
-                        Arrays.copyOfRange(clean.pooled(), screen, n)));
+                        Arrays.copyOfRange(c.pooled(), screen, n)));
             }
-            starts.add(new StartEvidence(label(r), ks[r], ctx.cfg.seed(), ch));
+            starts.add(new StartEvidence(label(r), r < ks.length ? ks[r] : 1, ctx.cfg.seed(), ch));
         }
         return new Look(tested, new MultiStart(rule).decide(starts, preconditions, looks));
     }
 
+    /** Every start's pseudo-trigger: the inversion's, then the token start's. */
+    private List<Tensor> starts() {
+        if (probe == null) {
+            return inversion.es;
+        }
+        List<Tensor> all = new ArrayList<>(inversion.es);
+        all.add(probe.e());
+        return all;
+    }
+
     private String label(int r) {
-        return "start " + (r + 1) + " (k=" + ks[r] + ")";
+        return r < ks.length ? "start " + (r + 1) + " (k=" + ks[r] + ")"
+                : "start " + (r + 1) + " (token '" + probe.text() + "')";
     }
 
     /** The start that decided (or came closest), by its label in {@code d}; the first start when none. */
     private int deciding(Decision d) {
         if (d.decidedBy() != null) {
-            for (int r = 0; r < ks.length; r++) {
+            for (int r = 0; r < starts().size(); r++) {
                 if (d.decidedBy().startsWith(label(r) + " / ")) {
                     return r;
                 }

@@ -98,6 +98,11 @@ final class ScanContext {
         return Parallel.both(sideBySide, () -> suspectOut(x), () -> anchorOut(x));
     }
 
+    /** The suspect's outputs of {@code xs} and the anchor's of {@code xa}, side by side, widened ({@link #widen}). */
+    Tensor[] both(Tensor xs, Tensor xa) {
+        return Parallel.both(sideBySide, () -> suspectOut(xs), () -> anchorOut(xa));
+    }
+
     /** The embedding-layer output of {@code ids}, computed without recording a graph. */
     Tensor embedNoGrad(Tensor ids) {
         try (NoGradGuard g = new NoGradGuard()) {

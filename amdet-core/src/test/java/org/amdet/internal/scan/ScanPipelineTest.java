@@ -192,7 +192,9 @@ class ScanPipelineTest {
                 assertNotNull(a.evidence().calibration());
             }
             if (mode == DecisionMode.ROBUST) {
-                assertEquals(2, a.evidence().robust().starts().size(), "two starts by default");
+                assertEquals(3, a.evidence().robust().starts().size(), "two inversion starts and the token start");
+                assertTrue(a.evidence().robust().starts().get(2).label().startsWith("start 3 (token '"),
+                        a.evidence().robust().starts().get(2).label());
                 assertEquals(a.evidence().robust(), b.evidence().robust());
             } else {
                 assertNull(a.evidence().robust());

@@ -36,6 +36,7 @@ final class ScanOptions {
                 case "--extend-epochs" -> String.valueOf(D.extendEpochs());
                 case "--pooled-weight" -> String.valueOf(D.calibrated().pooledWeight());
                 case "--trim-sequences" -> String.valueOf(D.trimSequences());
+                case "--token-probe" -> String.valueOf(D.tokenProbe());
                 case "--landscape-prompts" -> String.valueOf(D.landscapePrompts());
                 case "--evidence-landscape" -> String.valueOf(D.evidenceLandscapeSize());
                 default -> null;
@@ -64,6 +65,11 @@ final class ScanOptions {
             + "one (more power on some text-on-pair backdoors, but false positives on strongly fine-tuned benign "
             + "encoders; see docs/decision-rule.md)")
     boolean mixedTokens;
+
+    @Option(names = "--token-probe", negatable = true, description = "robust mode: search the suspect's vocabulary "
+            + "for the token that makes it leave its anchor the most and test it as one more start (--no-token-probe: "
+            + "inversion starts only; default: ${DEFAULT-VALUE})")
+    boolean tokenProbe;
 
     @Option(names = "--alpha", description = "robust mode: family-wise false-positive level of a scan (default: "
             + "${DEFAULT-VALUE})")
@@ -104,7 +110,7 @@ final class ScanOptions {
         DetectorConfigBuilder b = DetectorConfig.builder().optSeed(seed).optShadowSize(shadowSize).optEpochs(epochs)
                 .optMode(DecisionMode.parse(mode)).optTrimSequences(trimSequences).optEarlyStop(!noEarlyStop)
                 .optLandscapePrompts(landscapePrompts).optEvidenceLandscapeSize(evidenceLandscape).optStarts(starts)
-                .optMixedTokens(mixedTokens)
+                .optMixedTokens(mixedTokens).optTokenProbe(tokenProbe)
                 .optAlpha(alpha).optExtendEpochs(extendEpochs)
                 .optCalibrated(CalibratedThresholds.defaults().withPooledWeight(pooledWeight));
         return b.build();
