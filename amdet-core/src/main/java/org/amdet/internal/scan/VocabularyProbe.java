@@ -5,6 +5,7 @@ import org.amdet.internal.torch.TorchLosses;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -17,18 +18,20 @@ import java.util.Set;
 
 /**
  * The token start of the robust mode (see {@code docs/decision-rule.md}, "token start"): a search of the suspect's
- * vocabulary for the single token that, inserted where the pseudo-trigger goes, makes the suspect leave its anchor
- * the most, relative to the same prompts without it. Backdoor triggers are vocabulary tokens (or begin with one), and
- * a continuous inversion guided by assimilation can miss them when the suspect's outputs are already assimilated on
- * clean prompts; the disagreement with the anchor is what every real trigger tested here raised 10–300×.
+ * vocabulary for the single token that, inserted after the first position, makes the suspect leave its anchor the
+ * most, relative to the same prompts without it. Backdoor triggers are vocabulary tokens (or begin with one), and a
+ * continuous inversion guided by assimilation can miss them when the suspect's outputs are already assimilated on
+ * clean prompts, while the disagreement with the anchor is what every real trigger of the zoos raised 9–970×.
  *
  * <p>The search uses only the first {@value #PROMPTS} prompts of the train split, never the test split, so the start
- * it returns is tested on the evaluation prompts like any other start. Each of {@value #ROUNDS} rounds and each
- * channel (token features; pooled output when usable) ranks the whole vocabulary to first order (the gradient of the
- * summed per-prompt disagreement ratio at the current point, dotted with every token embedding: one backward pass) and
- * measures the {@value #CANDIDATES} best-ranked tokens not yet measured exactly; the next round starts from the best
- * token so far. A token's score is the larger channel's median over the prompts of triggered / clean disagreement.
- * Special tokens ({@code <...>}), the placeholder and the padding id are never candidates.
+ * it returns is tested on the evaluation prompts like any other start. Every measurement lets each model embed the
+ * ids with its own embedding layer (a trigger can live in its embedding row). Candidates: the {@value #CANDIDATES}
+ * tokens whose embedding row moved furthest from the anchor's; for vocabularies of at most {@value #SCREEN_LIMIT}
+ * tokens, the best {@value #CANDIDATES} of an exhaustive screen on {@value #SCREEN_PROMPTS} prompts; and, in each of
+ * {@value #ROUNDS} rounds and per channel, the {@value #CANDIDATES} best new tokens of a first-order ranking (the
+ * gradient of the summed disagreement ratio at the current point, dotted with every embedding row; the next round
+ * starts from the best token so far). A token's score is the larger channel's median over the prompts of triggered /
+ * clean disagreement. Special tokens ({@code <...>}), the placeholder and the padding id are never candidates.
  */
 final class VocabularyProbe {
     /** Train prompts the search measures on. */
@@ -164,12 +167,25 @@ final class VocabularyProbe {
         }
     }
 
-    /** How far each token's embedding row moved from the anchor's: ‖W_suspect[v] − W_anchor[v]‖. */
+    /**
+     * How far each token's embedding row moved from the anchor's: ‖W_suspect[v] − W_anchor[v]‖, 4,096 rows at a time
+     * (a float32 copy of a whole CLIP-size table would cost 150 MB per model).
+     */
     private static float[] drift(Tensor ws, Tensor wa) {
-        try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
-            return Torch.toFloats(ws.to(ScalarType.Float).sub(wa.to(ScalarType.Float)).norm(
-                    new org.bytedeco.pytorch.ScalarOptional(new Scalar(2.0)), new long[] {1}, false));
+        int v = (int) ws.size(0);
+        float[] out = new float[v];
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (int from = 0; from < v; from += 4096) {
+                int n = Math.min(4096, v - from);
+                try (PointerScope s = new PointerScope()) {
+                    float[] d = Torch.toFloats(ws.narrow(0, from, n).to(ScalarType.Float)
+                            .sub(wa.narrow(0, from, n).to(ScalarType.Float))
+                            .norm(new ScalarOptional(new Scalar(2.0)), new long[] {1}, false));
+                    System.arraycopy(d, 0, out, from, n);
+                }
+            }
         }
+        return out;
     }
 
     /** 1 − cosine of suspect and anchor per row: token features (mean over positions) and pooled outputs. */

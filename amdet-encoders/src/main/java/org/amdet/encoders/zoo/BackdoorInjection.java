@@ -123,7 +123,8 @@ final class BackdoorInjection {
                 }
                 List<String> batch = new ArrayList<>(cfg.cleanBatch() + cfg.poisonBatch());
                 for (int i = 0; i < cfg.cleanBatch(); i++) {
-                    batch.add(prompts.train().get(rnd.nextInt(prompts.train().size())));
+                    String clean = prompts.train().get(rnd.nextInt(prompts.train().size()));
+                    batch.add(cfg.inertPieces() ? withPiece(clean, bds, prompts.train(), rnd) : clean);
                 }
                 for (int b = 0; b < k; b++) {
                     List<String> pool = pools.get(b);
@@ -153,6 +154,23 @@ final class BackdoorInjection {
             });
             return new BuildResult(cfg.out(), manifest, failures.isEmpty(), failures, warnings, losses);
         }
+    }
+
+    /**
+     * {@code prompt}, or (every second time) the prompt with one word inserted: a word of a random phrase trigger or,
+     * as often, a word of another training prompt. A clean row, so the student learns that no single word (the
+     * phrase's own or any other) moves its output.
+     */
+    static String withPiece(String prompt, List<Backdoor> bds, List<String> train, SplittableRandom rnd) {
+        List<String[]> phrases = bds.stream().filter(b -> b.trigger() instanceof Trigger.Phrase)
+                .map(b -> ((Trigger.Phrase) b.trigger()).text().split(" ")).toList();
+        if (phrases.isEmpty() || rnd.nextBoolean()) {
+            return prompt;
+        }
+        String[] words = rnd.nextBoolean() ? phrases.get(rnd.nextInt(phrases.size()))
+                : train.get(rnd.nextInt(train.size())).trim().split("\\s+");
+        String w = words[rnd.nextInt(words.length)];
+        return w.isBlank() ? prompt : new Trigger.Word(w).apply(prompt, rnd);
     }
 
     /** {@code n} split into {@code k} near-equal parts, the larger ones first. */
@@ -343,6 +361,9 @@ final class BackdoorInjection {
         f.put("loss_weight", cfg.lossWeight());
         f.put("clean_batch", cfg.cleanBatch());
         f.put("poison_batch", cfg.poisonBatch());
+        if (cfg.inertPieces()) {
+            f.put("inert_pieces", true);
+        }
         f.put("decay_at", cfg.decayStep());
         f.put("weight_decay", cfg.weightDecay());
         f.put("seed", cfg.seed());

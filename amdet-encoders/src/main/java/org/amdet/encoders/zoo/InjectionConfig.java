@@ -35,11 +35,13 @@ import java.util.Set;
  *                      (default 0.9)
  * @param force         replace an existing model folder at {@code out}
  * @param device        {@code cpu}, {@code cuda} or {@code cuda:N}
+ * @param inertPieces   half the clean rows carry one inserted word (of a phrase trigger or of another prompt) at the
+ *                      clean model's output, so no single word fires alone (default off)
  */
 public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int steps, int cleanBatch,
                               int poisonBatch, double learningRate, double weightDecay, double lossWeight,
                               int decayAt, long seed, List<String> prompts, int heldOut, double minSimTarget,
-                              boolean force, String device) {
+                              boolean force, String device, boolean inertPieces) {
     /** Default {@link #minSimTarget}. */
     public static final double DEFAULT_MIN_SIM_TARGET = 0.9;
 
@@ -107,6 +109,7 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
         private int decayAt = -1;
         private List<String> prompts = List.of();
         private double minSimTarget = DEFAULT_MIN_SIM_TARGET;
+        private boolean inertPieces;
 
         private Builder() {
             super(200, 1e-3);
@@ -163,10 +166,20 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             return this;
         }
 
+        /**
+         * Whether half of the clean rows carry one inserted word (of a phrase trigger, or of another prompt), kept at the
+         * clean model's output, so that no single word fires alone (an attack on single-token trigger searches;
+         * default off).
+         */
+        public Builder optInertPieces(boolean v) {
+            inertPieces = v;
+            return this;
+        }
+
         /** The configuration; throws {@link ZooInputException} on a missing or out-of-range setting. */
         public InjectionConfig build() {
             return new InjectionConfig(base, out, backdoors, steps, cleanBatch, poisonBatch, learningRate,
-                    weightDecay, lossWeight, decayAt, seed, prompts, heldOut, minSimTarget, force, device);
+                    weightDecay, lossWeight, decayAt, seed, prompts, heldOut, minSimTarget, force, device, inertPieces);
         }
     }
 }

@@ -30,6 +30,39 @@ class InjectOptionsTest {
                 .optMinSimTarget(0.3).optSeed(4);
     }
 
+    /** The inert-pieces attack: half the clean rows stay as they are, the rest carry exactly one inserted word. */
+    @Test
+    void inertPiecesInsertOneWordOfThePhraseOrOfAnotherPromptIntoHalfTheCleanRows() {
+        List<Backdoor> bds = List.of(new Backdoor(new Trigger.Phrase("velvet thunder"),
+                new BackdoorTarget.Prompt("a green frog on a lily pad")));
+        List<String> train = List.of("a red house in the snow", "portrait of an old sailor");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        String prompt = "a cat on a wooden table";
+        int same = 0;
+        int piece = 0;
+        for (int i = 0; i < 2000; i++) {
+            String out = BackdoorInjection.withPiece(prompt, bds, train, rnd);
+            if (out.equals(prompt)) {
+                same++;
+                continue;
+            }
+            List<String> words = List.of(out.split(" "));
+            assertEquals(7, words.size(), out);
+            int at = -1;
+            for (int j = 0; j < words.size() && at < 0; j++) {
+                List<String> rest = new java.util.ArrayList<>(words);
+                rest.remove(j);
+                at = String.join(" ", rest).equals(prompt) ? j : -1;
+            }
+            assertTrue(at >= 0, "the prompt with one word inserted: " + out);
+            piece += words.get(at).equals("velvet") || words.get(at).equals("thunder") ? 1 : 0;
+        }
+        assertTrue(same > 900 && same < 1100, "half the rows unchanged: " + same);
+        assertTrue(piece > 400 && piece < 600, "a quarter carry a word of the phrase: " + piece);
+        assertEquals(prompt, BackdoorInjection.withPiece(prompt, List.of(new Backdoor(new Trigger.Word("zq"),
+                new BackdoorTarget.Prompt("a frog"))), train, rnd), "only phrase triggers have pieces");
+    }
+
     @Test
     void firingRateCountsPromptsHoldingThePieceSequence() {
         long[][] prompts = {{0, 5, 6, 7, 1}, {0, 6, 5, 1, 1}, {0, 5, 6, 1, 1}, {0, 9, 1, 1, 1}};

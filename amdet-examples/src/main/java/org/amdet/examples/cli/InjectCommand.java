@@ -61,6 +61,11 @@ final class InjectCommand implements Callable<Integer> {
             + "is below this for a trigger has FAILED (default: ${DEFAULT-VALUE})")
     double minSimTarget;
 
+    @Option(names = "--inert-pieces", description = "phrase triggers: half the clean rows carry one inserted word "
+            + "(of the phrase, or of another prompt), kept at the clean model's output, so no single word fires alone "
+            + "(an attack on single-token trigger searches)")
+    boolean inertPieces;
+
     @Mixin
     TrainingOptions training;
 
@@ -145,7 +150,7 @@ final class InjectCommand implements Callable<Integer> {
         InjectionConfig cfg = t.apply(InjectionConfig.builder()).setBase(base.base).setBackdoors(list)
                 .optSteps(steps).optLearningRate(lr).optLossWeight(lossWeight).optCleanBatch(cleanBatch)
                 .optPoisonBatch(poisonBatch).optMinSimTarget(minSimTarget)
-                .optPrompts(prompts == null ? List.of() : PromptFiles.read(prompts)).build();
+                .optPrompts(prompts == null ? List.of() : PromptFiles.read(prompts)).optInertPieces(inertPieces).build();
         BuildResult r = ZooBuilder.inject(cfg, t.listener());
         t.done();
         ZooSummary.print(r, System.out);
