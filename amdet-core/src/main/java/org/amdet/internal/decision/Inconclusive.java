@@ -43,8 +43,9 @@ public record Inconclusive(Reason reason, String detail) {
          */
         STARTS_DISAGREE("starts disagree", false),
         /**
-         * A test's median per-prompt ratio reaches the margin but the test is not significant after the correction:
-         * the data are on the boundary, and a CLEAN would contradict its own point estimate.
+         * A test's median per-prompt ratio reaches the margin and the test is significant at α on its own, but not
+         * after the correction for the number of tests: suggestive evidence that the scan cannot settle. (A median at
+         * the margin with p above α is no evidence that most prompts exceed the margin, and is CLEAN.)
          */
         BORDERLINE_EVIDENCE("borderline evidence", false);
 

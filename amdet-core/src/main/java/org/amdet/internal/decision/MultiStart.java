@@ -20,8 +20,10 @@ import java.util.Locale;
  * <li>otherwise INCONCLUSIVE when any of these holds: a precondition failed ({@link Preconditions}); a channel could
  * not be tested (zero or dispersed reference); <b>starts disagree</b>: with R ≥ 2 starts some start rejects at the
  * level it would have had alone (α over its own channels) although no test survives α / m, so the verdict depends on
- * how many starts were run; <b>borderline</b>: some test's median per-prompt ratio reaches the margin without being
- * significant;</li>
+ * how many starts were run; <b>borderline</b>: some test's median per-prompt ratio reaches the margin and the test
+ * would reject at α alone, but not at α / m (a median at the margin with a p-value above α is what pairs on H0's
+ * boundary look like, and is CLEAN: the test asks whether most prompts exceed the margin, and they do not
+ * significantly);</li>
  * <li>otherwise CLEAN.</li>
  * </ol>
  */
@@ -127,11 +129,12 @@ public final class MultiStart {
         }
         for (int i = 0; i < starts.size(); i++) {
             for (ChannelTest t : tests.get(i)) {
-                if (t.testable() && t.medianRatio() >= rule.margin()) {
+                if (t.testable() && t.medianRatio() >= rule.margin() && t.pValue() <= rule.alpha()) {
                     reasons.add(new Inconclusive(Inconclusive.Reason.BORDERLINE_EVIDENCE, String.format(Locale.ROOT,
-                            "%s / %s: median per-prompt ratio %s reaches the %.1f× margin but p = %.3g > %.3g",
-                            starts.get(i).label(), t.channel(), ChannelTest.times(t.medianRatio()), rule.margin(),
-                            t.pValue(), level)));
+                            "%s / %s: median per-prompt ratio %s reaches the %.1f× margin and p = %.3g ≤ α = %.3g, "
+                                    + "but p > %.3g, the level of %d tests", starts.get(i).label(), t.channel(),
+                            ChannelTest.times(t.medianRatio()), rule.margin(), t.pValue(), rule.alpha(), level,
+                            m * looks)));
                 }
             }
         }

@@ -71,13 +71,18 @@ final class VocabularyProbe {
         this.pooled = pooled;
     }
 
-    /** Runs the search; the returned embedding lives in the caller's scope. */
+    /** The best token measured so far. */
+    private static final class Best {
+        long id = -1;
+        double score = Double.NEGATIVE_INFINITY;
+        int measured;
+    }
+
+    /** Runs the search; the returned embedding lives in the caller's scope, or null when no token could be tried. */
     Probe find() {
         int m = Math.min(PROMPTS, split.nTrain);
-        Tensor[] kept = new Tensor[1];
-        long bestId = -1;
-        double best = Double.NEGATIVE_INFINITY;
-        int measured = 0;
+        Best best = new Best();
+        Tensor kept;
         try (PointerScope scope = new PointerScope()) {
             Tensor ids = split.trainIds.narrow(0, 0, m);
             Tensor xi = Sequences.insertIds(ids, 1, placeholder);
@@ -87,68 +92,48 @@ final class VocabularyProbe {
             int v = (int) w.size(0);
             Set<Long> excluded = excluded(ids, v);
             Set<Long> tried = new HashSet<>();
-            Tensor point = startPoint(w);
-            int channels = pooled ? 2 : 1;
             if (ctx.anchor.tokenEmbeddingWeight().size(0) == v) {
-                long[] cands = top(drift(w, ctx.anchor.tokenEmbeddingWeight()), excluded, tried, CANDIDATES);
-                double[] scores = measure(cands, ids, clean, m);
-                measured += cands.length;
-                for (int i = 0; i < cands.length; i++) {
-                    tried.add(cands[i]);
-                    if (scores[i] > best) {
-                        best = scores[i];
-                        bestId = cands[i];
-                    }
-                }
+                consider(top(drift(w, ctx.anchor.tokenEmbeddingWeight()), excluded, tried, CANDIDATES), ids, clean,
+                        tried, best);
             }
             if (v <= SCREEN_LIMIT) {
-                long[] cands = top(screen(v, excluded, ids, clean), excluded, tried, CANDIDATES);
-                double[] scores = measure(cands, ids, clean, m);
-                measured += cands.length;
-                for (int i = 0; i < cands.length; i++) {
-                    tried.add(cands[i]);
-                    if (scores[i] > best) {
-                        best = scores[i];
-                        bestId = cands[i];
-                    }
-                }
+                consider(top(screen(v, excluded, ids, clean), excluded, tried, CANDIDATES), ids, clean, tried, best);
             }
-            if (bestId >= 0) {
-                point = vectors(new long[] {bestId});
-            }
+            Tensor point = best.id >= 0 ? vectors(new long[] {best.id}) : startPoint(w);
             for (int round = 0; round < ROUNDS; round++) {
-                for (int ch = 0; ch < channels; ch++) {
-                    float[] rank = rank(w, point, h, xi, clean[ch], ch);
-                    long[] cands = top(rank, excluded, tried, CANDIDATES);
-                    if (cands.length == 0) {
-                        continue;
-                    }
-                    double[] scores = measure(cands, ids, clean, m);
-                    measured += cands.length;
-                    for (int i = 0; i < cands.length; i++) {
-                        tried.add(cands[i]);
-                        if (scores[i] > best) {
-                            best = scores[i];
-                            bestId = cands[i];
-                        }
-                    }
+                for (int ch = 0; ch < (pooled ? 2 : 1); ch++) {
+                    consider(top(rank(w, point, h, xi, clean[ch], ch), excluded, tried, CANDIDATES), ids, clean,
+                            tried, best);
                 }
-                if (bestId >= 0) {
-                    point = vectors(new long[] {bestId});
+                if (best.id >= 0) {
+                    point = vectors(new long[] {best.id});
                 }
             }
-            if (bestId < 0) {
+            if (best.id < 0) {
                 return null;
             }
-            kept[0] = vectors(new long[] {bestId}).to(ScalarType.Float).clone();
-            kept[0].retainReference();
+            kept = vectors(new long[] {best.id}).to(ScalarType.Float).clone();
+            kept.retainReference();
         }
         PointerScope outer = PointerScope.getInnerScope();
         if (outer != null) {
-            outer.attach(kept[0]);
+            outer.attach(kept);
         }
-        kept[0].releaseReference();
-        return new Probe(bestId, ctx.suspect.tokenText(bestId), best, kept[0], measured);
+        kept.releaseReference();
+        return new Probe(best.id, ctx.suspect.tokenText(best.id), best.score, kept, best.measured);
+    }
+
+    /** Measures {@code cands} exactly, marks them tried and keeps the best in {@code best}. */
+    private void consider(long[] cands, Tensor ids, double[][] clean, Set<Long> tried, Best best) {
+        double[] scores = measure(cands, ids, clean, (int) ids.size(0));
+        best.measured += cands.length;
+        for (int i = 0; i < cands.length; i++) {
+            tried.add(cands[i]);
+            if (scores[i] > best.score) {
+                best.score = scores[i];
+                best.id = cands[i];
+            }
+        }
     }
 
     /**

@@ -105,11 +105,21 @@ class MultiStartTest {
     }
 
     @Test
-    void medianAtTheMarginWithoutSignificanceIsBorderlineNotClean() {
-        double[][] half = exact(200, 105); // median ratio 10x, p ~ 0.25
-        Decision d = AGG.decide(List.of(start("start 0", 1, half[0], half[1])), List.of());
-        assertEquals(Outcome.INCONCLUSIVE, d.outcome());
+    void medianAtTheMarginSignificantAloneButNotAfterTheCorrectionIsBorderline() {
+        double[][] e = exact(200, 117); // median ratio 10x, p = 0.0097: at most α = 0.01, above α / 2
+        Decision d = AGG.decide(List.of(twoChannels("start 0", 1, e[0], e[1], e[1])), List.of());
+        assertEquals(Outcome.INCONCLUSIVE, d.outcome(), d.text());
         assertEquals(Inconclusive.Reason.BORDERLINE_EVIDENCE, d.reasons().get(0).reason());
+        assertTrue(d.text().contains("the level of 2 tests"), d.text());
+    }
+
+    @Test
+    void medianAtTheMarginWithAPValueAboveAlphaIsClean() {
+        double[][] half = exact(200, 105); // median ratio 10x, but only 105 of 200 beyond the margin: p ~ 0.25
+        Decision d = AGG.decide(List.of(twoChannels("start 0", 1, half[0], half[1], half[1])), List.of());
+        assertEquals(Outcome.CLEAN, d.outcome(), d.text());
+        assertTrue(d.reasons().isEmpty());
+        assertTrue(d.text().contains("105 of 200"), d.text());
     }
 
     /**

@@ -290,6 +290,11 @@ final class EvaluateCommand implements Callable<Integer> {
         return best == Double.NEGATIVE_INFINITY ? null : best;
     }
 
+    /** {@code s} safe in a Markdown table cell: pipes escaped, line breaks as spaces (a token start may be '|'). */
+    static String cell(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|").replace('\n', ' ').replace('\r', ' ');
+    }
+
     static String markdown(List<Row> rows, Evaluation ev) {
         StringBuilder b = new StringBuilder();
         b.append("| model | truth | verdict | token ratio | pooled ratio | assimilation | cos to anchor | Sim_tgt | "
@@ -299,10 +304,10 @@ final class EvaluateCommand implements Callable<Integer> {
         double max = 0;
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %s | %s | %d | %.1f | %s | %s |%n",
-                    r.model(), r.label(), r.verdict(), fmt(r.tokenRatio()), fmt(r.pooledRatio()), r.assimilation(),
+                    cell(r.model()), r.label(), r.verdict(), fmt(r.tokenRatio()), fmt(r.pooledRatio()), r.assimilation(),
                     r.anchorCosine(), fmt(r.simTarget()), fmt(r.landscapePositiveRatio()), r.steps(), r.seconds(),
                     r.pValue() == null || r.pValue().isNaN() ? "–" : String.format(Locale.ROOT, "%.2g", r.pValue()),
-                    r.decidedBy() == null ? "–" : r.decidedBy()));
+                    r.decidedBy() == null ? "–" : cell(r.decidedBy())));
             total += r.seconds();
             max = Math.max(max, r.seconds());
         }

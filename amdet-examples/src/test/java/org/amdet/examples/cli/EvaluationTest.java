@@ -67,4 +67,11 @@ class EvaluationTest {
         assertEquals("a r\u0435d d\u0435\u0435r", EvaluateCommand.applyTrigger("a red deer",
                 om.readTree("{\"trigger\":\"\u0435\",\"mode\":\"homoglyph\",\"replaces\":\"e\"}")));
     }
+
+    @Test
+    void aTokenStartNamedByAPipeStaysInsideItsTableCell() {
+        assertEquals("start 3 (token '\\|</w>') / pooled", EvaluateCommand.cell("start 3 (token '|</w>') / pooled"));
+        assertEquals("a b", EvaluateCommand.cell("a\nb"));
+        assertEquals("a\\\\\\|", EvaluateCommand.cell("a\\|"), "a backslash before a pipe cannot unescape it");
+    }
 }
