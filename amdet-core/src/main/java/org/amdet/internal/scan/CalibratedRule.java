@@ -147,26 +147,12 @@ final class CalibratedRule implements TriggerInversion.Monitor {
         return nTest < 40 ? nTest : nTest / 4;
     }
 
-    /** The clean disagreement per channel on the test prompts, two chunks side by side. */
+    /**
+     * The clean disagreement per channel on the test prompts, two chunks side by side: the anchor run on the
+     * suspect's embedding-layer outputs {@code hidden} (the reference of the inversion starts).
+     */
     Clean clean(Tensor hidden, Tensor original, Tensor ids) {
-        int n = (int) hidden.size(0);
-        double[] tok = new double[n];
-        double[] pool = new double[n];
-        try (NoGradGuard g = new NoGradGuard(); PointerScope outer = new PointerScope()) {
-            ctx.chunks(n, (s, len) -> {
-                Tensor ib = ids.narrow(0, s, len);
-                Tensor so = original.narrow(0, s, len);
-                Tensor ao = ctx.anchorOut(hidden.narrow(0, s, len));
-                return torch.stack(new TensorVector(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float),
-                        so.to(ScalarType.Float)), TorchLosses.rowCosine(ctx.anchor.pool(ao, ib).to(ScalarType.Float),
-                        ctx.suspect.pool(so, ib).to(ScalarType.Float))), 0);
-            }, (s, cosines) -> {
-                ScanContext.copyOneMinus(cosines.select(0, 0), tok, (int) s);
-                ScanContext.copyOneMinus(cosines.select(0, 1), pool, (int) s);
-                return true;
-            });
-        }
-        return new Clean(tok, pool);
+        return clean(original, ids, (s, len) -> hidden.narrow(0, s, len));
     }
 
     /**
@@ -174,6 +160,11 @@ final class CalibratedRule implements TriggerInversion.Monitor {
      * (the reference of the token start); {@code original} is the suspect's clean output of them.
      */
     Clean cleanOwnEmbeddings(Tensor original, Tensor ids) {
+        return clean(original, ids, (s, len) -> ctx.anchor.embed(ids.narrow(0, s, len)));
+    }
+
+    /** The clean disagreement of the suspect's outputs {@code original} and the anchor's of its inputs per chunk. */
+    private Clean clean(Tensor original, Tensor ids, ScanContext.ChunkWork anchorInput) {
         int n = (int) ids.size(0);
         double[] tok = new double[n];
         double[] pool = new double[n];
@@ -181,7 +172,7 @@ final class CalibratedRule implements TriggerInversion.Monitor {
             ctx.chunks(n, (s, len) -> {
                 Tensor ib = ids.narrow(0, s, len);
                 Tensor so = original.narrow(0, s, len);
-                Tensor ao = ctx.anchorOut(ctx.anchor.embed(ib));
+                Tensor ao = ctx.anchorOut(anchorInput.apply(s, len));
                 return torch.stack(new TensorVector(TorchLosses.meanTokenCosine(ao.to(ScalarType.Float),
                         so.to(ScalarType.Float)), TorchLosses.rowCosine(ctx.anchor.pool(ao, ib).to(ScalarType.Float),
                         ctx.suspect.pool(so, ib).to(ScalarType.Float))), 0);
@@ -208,25 +199,14 @@ final class CalibratedRule implements TriggerInversion.Monitor {
 
     /** How the triggered prompts of rows [start, start + len) are built. */
     interface Triggered {
-        /** The prompts' count. */
-        int size();
-
         /** The inputs of rows [start, start + len). */
         Inputs chunk(ScanContext ctx, int start, int len);
 
         /** The pseudo-trigger e inserted after the first position of the shared embedding-layer outputs. */
         static Triggered embedding(Tensor e, Tensor hidden, Tensor ids, long placeholder) {
-            return new Triggered() {
-                @Override
-                public int size() {
-                    return (int) hidden.size(0);
-                }
-
-                @Override
-                public Inputs chunk(ScanContext ctx, int start, int len) {
-                    Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
-                    return new Inputs(x, x, Sequences.insertIds(ids.narrow(0, start, len), e.size(0), placeholder));
-                }
+            return (ctx, start, len) -> {
+                Tensor x = Sequences.insert(hidden.narrow(0, start, len), e);
+                return new Inputs(x, x, Sequences.insertIds(ids.narrow(0, start, len), e.size(0), placeholder));
             };
         }
 
@@ -235,24 +215,19 @@ final class CalibratedRule implements TriggerInversion.Monitor {
          * own embedding layer (a trigger may live in the suspect's embedding row as much as in its layers).
          */
         static Triggered token(long token, Tensor ids) {
-            return new Triggered() {
-                @Override
-                public int size() {
-                    return (int) ids.size(0);
-                }
-
-                @Override
-                public Inputs chunk(ScanContext ctx, int start, int len) {
-                    Tensor iv = Sequences.insertIds(ids.narrow(0, start, len), 1, token);
-                    return new Inputs(ctx.suspect.embed(iv), ctx.anchor.embed(iv), iv);
-                }
+            return (ctx, start, len) -> {
+                Tensor iv = Sequences.insertIds(ids.narrow(0, start, len), 1, token);
+                return new Inputs(ctx.suspect.embed(iv), ctx.anchor.embed(iv), iv);
             };
         }
     }
 
-    /** {@link #calibration(Tensor, Tensor, Tensor, Tensor, long, Clean)} on triggered prompts built by {@code in}. */
+    /**
+     * {@link #calibration(Tensor, Tensor, Tensor, Tensor, long, Clean)} on triggered prompts built by {@code in}, one
+     * per row of the suspect's clean outputs {@code original}.
+     */
     Tested calibration(Triggered in, Tensor original, Clean clean) {
-        int n = in.size();
+        int n = (int) original.size(0);
         double[] poolTrig = new double[n];
         JudgeValues judged = JudgeValues.of(n);
         double consS;
