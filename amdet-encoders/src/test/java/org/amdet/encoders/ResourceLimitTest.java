@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.amdet.Encoders;
 import org.amdet.MalformedModelException;
 import org.amdet.ModelLoadException;
+import org.amdet.Precision;
 import org.amdet.TextEncoder;
 import org.amdet.UnsupportedModelException;
 import org.amdet.testing.NativeMemory;
@@ -104,7 +105,9 @@ class ResourceLimitTest {
         int d = 8192;
         int inter = 4 * d;
         int vocab = 49408;
-        long perLayer = 4L * (4L * d * d + 2L * d * inter + 9L * d + inter);
+        // bytes per weight in the precision the default options load it in (auto: bf16 on a CPU with native bf16)
+        long bytes = Precision.AUTO.resolve("cpu", d) == Precision.FP32 ? 4 : 2;
+        long perLayer = bytes * (4L * d * d + 2L * d * inter + 9L * d + inter);
         long available = MemoryBudget.availablePhysical();
         int layers = (int) Math.min(10_000, available / perLayer + 2);
         Path m = folder("huge", d, d / 128, inter, layers, vocab);

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,10 @@ class ScanTest {
         assertEquals(a.evidence().test(), b.evidence().test());
         assertEquals(a.verdict(), b.verdict());
         ScanReport c = scan(SMALL.toBuilder().optSeed(99).build());
-        assertTrue(a.embedding().values()[0] != c.embedding().values()[0], "another seed, another embedding");
+        // the token start is the same token whatever the seed, so the reported embedding may be too; the inversion
+        // is not
+        assertFalse(java.util.Arrays.equals(a.evidence().losses(), c.evidence().losses()),
+                "another seed, another inversion");
     }
 
     /**
