@@ -247,6 +247,10 @@ class CliTest {
         assertEquals(r.code() == 11, json.contains("\"verdict\" : \"INCONCLUSIVE\"")
                 && json.contains("too little data"), json);
         assertTrue(r.out().contains("decision:"), r.out());
+        // the robust summary lists every start's tests, the token start last, and not the calibrated rule's markers
+        assertTrue(r.out().contains("starts (per channel: median per-prompt ratio") && r.out().contains("(token '")
+                && !r.out().contains("<- fires"), r.out());
+        assertEquals(r.code() == 10, r.out().contains("<- rejects"), r.out());
     }
 
     @Test

@@ -96,7 +96,18 @@ final class ScanCommand implements Callable<Integer> {
                 r.evidence().steps(), r.evidence().plannedSteps(), r.evidence().finalRunningMean(),
                 r.evidence().checks().size());
         ScanReport.Calibration c = r.evidence().calibration();
-        if (c != null) {
+        ScanReport.Robust rb = r.evidence().robust();
+        if (rb != null) {
+            out.println("  starts (per channel: median per-prompt ratio, prompts beyond the margin, p):");
+            for (ScanReport.Start s : rb.starts()) {
+                out.println("    " + s.label() + ": " + s.channels().stream().map(ct -> String.format(Locale.ROOT,
+                        "%s %s, %d of %d, p %.2g%s", ct.channel(), ct.medianRatio() == null ? "–"
+                                : String.format(Locale.ROOT, "%.1fx", ct.medianRatio()), ct.positives(), ct.prompts(),
+                        ct.pValue() == null ? Double.NaN : ct.pValue(), ct.rejects() ? " <- rejects"
+                                : ct.untestable() != null ? " (" + ct.untestable().split(":", 2)[0] + ")" : ""))
+                        .collect(Collectors.joining("; ")));
+            }
+        } else if (c != null) {
             for (ScanReport.Channel ch : new ScanReport.Channel[] {c.token(), c.pooled()}) {
                 out.printf(Locale.ROOT, "  %-6s disagreement with anchor: triggered %.4f vs clean %.4f (%.1fx), "
                                 + "%.0f%% beyond the clean %.0fth percentile%s%n", ch.channel(), ch.triggeredMedian(),
