@@ -35,6 +35,13 @@ public record ChannelTest(String channel, int n, int positives, RobustRule.Refer
         if (inconclusive != null) {
             return inconclusive.text();
         }
+        if (!(reference.cleanMedian() > 0)) {
+            return String.format(Locale.ROOT, "%s channel, %s %.1f×: the suspect and its anchor agree exactly on most "
+                    + "clean test prompts, so the reference is the floor %.0e; %d of %d test prompts disagree with the "
+                    + "anchor more than %.1f× it (p %s %s %.3g); median ratio to the floor %s", channel, RobustRule.TEST,
+                    margin, RobustRule.ZERO_REFERENCE_FLOOR, positives, n, margin, p(pValue),
+                    pValue <= level ? "≤" : ">", level, times(medianRatio));
+        }
         String credit = reference.credited() == 0 ? ""
                 : creditWithheld ? String.format(Locale.ROOT, "; crediting would take %d of %d clean prompts, above "
                 + "the cap, so each triggered value was compared with %.1f× the clean median as measured instead of "

@@ -138,11 +138,23 @@ class RobustRuleTest {
     }
 
     @Test
-    void zeroCleanReferenceIsInconclusive() {
+    void zeroCleanReferenceIsInconclusiveUnlessTheTriggerClearsTheFloor() {
         double[] zeros = new double[50];
         ChannelTest t = RULE.test("token", zeros, zeros, RULE.alpha());
         assertEquals(Inconclusive.Reason.DEGENERATE_REFERENCE, t.inconclusive().reason());
-        assertTrue(t.text().contains("50 of 50"), t.text());
+        assertFalse(t.rejects());
+        assertTrue(t.text().contains("agree exactly on 50 of 50"), t.text());
+        // below K x the floor on every prompt: still no verdict either way
+        double[] small = new double[50];
+        Arrays.fill(small, RobustRule.ZERO_REFERENCE_FLOOR * RULE.margin() * 0.9);
+        assertEquals(Inconclusive.Reason.DEGENERATE_REFERENCE, RULE.test("token", small, zeros, RULE.alpha())
+                .inconclusive().reason());
+        // an embedding-row-only backdoor: exact agreement when clean, far apart when triggered
+        double[] far = new double[50];
+        Arrays.fill(far, 0.3);
+        ChannelTest b = RULE.test("token", far, zeros, RULE.alpha());
+        assertTrue(b.rejects() && b.inconclusive() == null, b.text());
+        assertTrue(b.text().contains("the reference is the floor 1e-03") && b.text().contains("50 of 50"), b.text());
     }
 
     @Test
