@@ -95,7 +95,7 @@ final class ScanContext {
 
     /** The suspect's and the anchor's outputs of {@code x}, side by side, widened ({@link #widen}). */
     Tensor[] both(Tensor x) {
-        return Parallel.both(sideBySide, () -> suspectOut(x), () -> anchorOut(x));
+        return both(x, x);
     }
 
     /** The suspect's outputs of {@code xs} and the anchor's of {@code xa}, side by side, widened ({@link #widen}). */

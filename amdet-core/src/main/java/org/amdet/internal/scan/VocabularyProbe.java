@@ -80,9 +80,18 @@ final class VocabularyProbe {
 
     /** Runs the search; the returned embedding lives in the caller's scope, or null when no token could be tried. */
     Probe find() {
+        Best best = search();
+        if (best.id < 0) {
+            return null;
+        }
+        Tensor e = Scopes.keep(() -> vectors(new long[] {best.id}).to(ScalarType.Float).clone());
+        return new Probe(best.id, ctx.suspect.tokenText(best.id), best.score, e, best.measured);
+    }
+
+    /** The search itself; every tensor it makes is freed when it returns. */
+    private Best search() {
         int m = Math.min(PROMPTS, split.nTrain);
         Best best = new Best();
-        Tensor kept;
         try (PointerScope scope = new PointerScope()) {
             Tensor ids = split.trainIds.narrow(0, 0, m);
             Tensor xi = Sequences.insertIds(ids, 1, placeholder);
@@ -97,7 +106,7 @@ final class VocabularyProbe {
                         tried, best);
             }
             if (v <= SCREEN_LIMIT) {
-                consider(top(screen(v, excluded, ids, clean), excluded, tried, CANDIDATES), ids, clean, tried, best);
+                consider(top(screen(v, ids, clean), excluded, tried, CANDIDATES), ids, clean, tried, best);
             }
             Tensor point = best.id >= 0 ? vectors(new long[] {best.id}) : startPoint(w);
             for (int round = 0; round < ROUNDS; round++) {
@@ -109,18 +118,8 @@ final class VocabularyProbe {
                     point = vectors(new long[] {best.id});
                 }
             }
-            if (best.id < 0) {
-                return null;
-            }
-            kept = vectors(new long[] {best.id}).to(ScalarType.Float).clone();
-            kept.retainReference();
         }
-        PointerScope outer = PointerScope.getInnerScope();
-        if (outer != null) {
-            outer.attach(kept);
-        }
-        kept.releaseReference();
-        return new Probe(best.id, ctx.suspect.tokenText(best.id), best.score, kept, best.measured);
+        return best;
     }
 
     /** Measures {@code cands} exactly, marks them tried and keeps the best in {@code best}. */
@@ -232,10 +231,9 @@ final class VocabularyProbe {
      * Every token's screen score on the first {@value #SCREEN_PROMPTS} search prompts: per channel the smaller ratio
      * of triggered to clean disagreement over those prompts (a trigger fires on both), the larger channel.
      */
-    private float[] screen(int vocab, Set<Long> excluded, Tensor ids, double[][] clean) {
+    private float[] screen(int vocab, Tensor ids, double[][] clean) {
         int p = (int) Math.min(SCREEN_PROMPTS, ids.size(0));
         float[] out = new float[vocab];
-        Arrays.fill(out, Float.NEGATIVE_INFINITY);
         int per = Math.max(1, SCREEN_BATCH / p);
         try (NoGradGuard g = new NoGradGuard(); PointerScope s = new PointerScope()) {
             Tensor ip = Sequences.insertIds(ids.narrow(0, 0, p), 1, placeholder);
@@ -264,7 +262,7 @@ final class VocabularyProbe {
                             }
                             best = Math.max(best, low);
                         }
-                        out[from + i] = excluded.contains((long) (from + i)) ? Float.NEGATIVE_INFINITY : best;
+                        out[from + i] = best;
                     }
                 }
             }
