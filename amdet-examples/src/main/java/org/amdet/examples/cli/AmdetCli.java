@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,9 +26,10 @@ import org.amdet.ScanException;
  * {@code --fail-on-backdoor}, 11 INCONCLUSIVE verdict with {@code --fail-on-backdoor}, 130 scan or model loading cancelled (its thread was interrupted) or SIGINT, 143 SIGTERM
  * (nothing written in either case: an unfinished output is removed), 1 internal error.
  */
-@Command(name = "amdet", mixinStandardHelpOptions = true, versionProvider = AmdetCli.Version.class,
+@Command(name = "amdet", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = AmdetCli.Version.class,
         description = "Scans the text encoder of a vision-language model (CLIP, LongCLIP, SigLIP) for backdoors.",
-        subcommands = {ScanCommand.class, DemoCommand.class, EvaluateCommand.class, EncodeCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, ScanCommand.class, DemoCommand.class, EvaluateCommand.class, EncodeCommand.class,
                 CompareCommand.class, BenchCommand.class, PretrainCommand.class, InjectCommand.class, FinetuneCommand.class})
 public final class AmdetCli implements Runnable {
     /** Exit code of bad input. */
@@ -66,7 +68,9 @@ public final class AmdetCli implements Runnable {
                 System.err.flush();
             }
         });
-        if (args.length > 0 && SCANNING.contains(args[0])) {
+        if (args.length > 0 && SCANNING.contains(args[0])
+                && Arrays.stream(args).noneMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("-V")
+                || a.equals("--version"))) {
             Encoders.preload();
         }
         int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
