@@ -82,10 +82,66 @@ class RobustRuleTest {
 
     @Test
     void cleanNoiseTooHeavyForARatioIsInconclusive() {
-        double[] clean = logNormal(400, 0.02, 1.8, 9);
-        ChannelTest t = RULE.test("token", logNormal(400, 0.02, 1.8, 10), clean, RULE.alpha());
+        // sigma 2.5: about a quarter of the clean values are 5x their median or more, like a backdoor firing on them
+        double[] clean = logNormal(400, 0.02, 2.5, 9);
+        ChannelTest t = RULE.test("token", logNormal(400, 0.02, 2.5, 10), clean, RULE.alpha());
         assertFalse(t.rejects());
+        assertTrue(t.reference().beyondMedianFence() > 0.2 * 400, t.text());
         assertEquals(Inconclusive.Reason.DISPERSED_REFERENCE, t.inconclusive().reason(), t.text());
+    }
+
+    /**
+     * A backdoor that fires on 30% of clean prompts and whose trigger the inversion did not find (the triggered values
+     * are clean-level): what no start found could still be there, so the channel is INCONCLUSIVE, not CLEAN.
+     */
+    @Test
+    void aBackdoorFiringOnMoreThanTheCapOfCleanPromptsIsInconclusiveWhenNothingRejects() {
+        int n = 300;
+        double[] clean = logNormal(n, 0.01, 0.5, 21);
+        double[] trig = logNormal(n, 0.01, 0.5, 22);
+        double[] firing = logNormal(n, 0.4, 0.5, 23);
+        for (int i = 0; i < n; i += 3) {
+            clean[i] = firing[i];
+            trig[i] = firing[i];
+        }
+        ChannelTest t = RULE.test("pooled", trig, clean, RULE.alpha());
+        assertFalse(t.rejects(), t.text());
+        assertEquals(Inconclusive.Reason.DISPERSED_REFERENCE, t.inconclusive().reason(), t.text());
+        assertTrue(t.text().contains("100 of 300 clean test prompts"), t.text());
+    }
+
+    /**
+     * Heavy-tailed clean noise (log-normal, sigma 1.2, 150 prompts) with no trigger effect: the crediting loop often
+     * runs on by itself past the cap (each credited value set to 0 lowers the median and the fence), so the credit is
+     * withheld. When only about 8% of the clean values as measured are 5x their median and the withheld credit would
+     * not have made the channel reject either, the uncredited test's answer stands: neither a rejection nor
+     * INCONCLUSIVE. (Until the second session of issue 17 every withheld credit without a rejection was INCONCLUSIVE.)
+     * When the loop runs on until every value is credited, the credit would reject: INCONCLUSIVE, as before.
+     */
+    @Test
+    void aCreditCascadeAloneDoesNotMakeAChannelInconclusive() {
+        int clean = 0;
+        int runaway = 0;
+        for (long seed = 0; seed < 60; seed++) {
+            double[] c = logNormal(150, 0.02, 1.2, 300 + seed);
+            ChannelTest t = RULE.test("pooled", logNormal(150, 0.02, 1.2, 400 + seed), c, RULE.alpha());
+            assertFalse(t.rejects(), t.text());
+            if (!t.creditWithheld()) {
+                assertNull(t.inconclusive(), t.text());
+                continue;
+            }
+            assertTrue(t.reference().beyondMedianFence() <= 0.2 * 150, t.text());
+            if (t.reference().credited() == 150) {
+                runaway++;
+                assertEquals(Inconclusive.Reason.DISPERSED_REFERENCE, t.inconclusive().reason(), t.text());
+                assertTrue(t.text().contains("crediting would take 150 of 150"), t.text());
+            } else if (t.inconclusive() == null) {
+                clean++;
+                assertTrue(t.text().contains("crediting would take") && t.text().contains("above the cap"), t.text());
+            }
+        }
+        assertTrue(clean >= 5, "withheld credit without rejection and within the cap as measured: " + clean);
+        assertTrue(runaway >= 5, "loops that credited everything: " + runaway);
     }
 
     /** A backdoor that fires on 30% of clean prompts: over the cap the credit is withheld, and it still rejects. */
