@@ -28,6 +28,22 @@ public interface TorchTextEncoder extends TextEncoder {
     Tensor idsTensor(List<String> prompts);
 
     /**
+     * Token ids with room for {@code reserve} vectors inserted after the first position: each prompt truncated to the
+     * context length − {@code reserve} tokens, its end token kept last, then padded to the context length. The scan
+     * inserts its pseudo-trigger after BOS and cuts the sequence back to the context length; with this room the cut
+     * removes padding only, so a prompt as long as the context keeps the token EOS pooling reads. The default returns
+     * {@link #idsTensor(List)}: a family that does not override it loses the end token of prompts longer than the
+     * context length − {@code reserve} on the triggered side.
+     *
+     * @param prompts the prompts
+     * @param reserve positions to keep free at the end, in [0, context length − 2]
+     * @return int64 ids [B, L]
+     */
+    default Tensor idsTensor(List<String> prompts, int reserve) {
+        return idsTensor(prompts);
+    }
+
+    /**
      * Embedding-layer output (token + position embeddings).
      *
      * @param ids token ids [B, L]

@@ -77,10 +77,14 @@ public final class TinyTextEncoder implements TorchTextEncoder {
 
     @Override
     public long[][] tokenize(List<String> prompts) {
+        return tokenize(prompts, 0);
+    }
+
+    private static long[][] tokenize(List<String> prompts, int reserve) {
         long[][] out = new long[prompts.size()][LENGTH];
         for (int p = 0; p < prompts.size(); p++) {
             String[] words = prompts.get(p).toLowerCase(Locale.ROOT).trim().split("\\s+");
-            int n = Math.min(words.length, LENGTH - 2);
+            int n = Math.min(words.length, LENGTH - 2 - reserve);
             out[p][0] = 1;
             for (int i = 0; i < n; i++) {
                 out[p][i + 1] = 3 + Math.floorMod(words[i].hashCode(), VOCAB - 3);
@@ -92,7 +96,12 @@ public final class TinyTextEncoder implements TorchTextEncoder {
 
     @Override
     public Tensor idsTensor(List<String> prompts) {
-        long[][] ids = tokenize(prompts);
+        return idsTensor(prompts, 0);
+    }
+
+    @Override
+    public Tensor idsTensor(List<String> prompts, int reserve) {
+        long[][] ids = tokenize(prompts, reserve);
         long[] flat = new long[ids.length * LENGTH];
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(ids[i], 0, flat, i * LENGTH, LENGTH);

@@ -254,13 +254,31 @@ final class TextTokenizer implements AutoCloseable {
      * @throws org.amdet.InputLimitException when a prompt is longer than the limit
      */
     public long[][] encode(List<String> prompts) {
+        return encode(prompts, 0);
+    }
+
+    /**
+     * The same, with room kept for {@code reserve} vectors inserted after the first position: a prompt is truncated to
+     * {@code contextLength − reserve} tokens (its last token, the end token, kept at the end, as {@link #encode(List)}
+     * keeps it at the end of the context) and padded to {@code contextLength}. A scan inserts its pseudo-trigger after
+     * BOS and cuts the sequence back to the context length, which then removes only padding: a prompt as long as the
+     * context keeps its end token, where EOS pooling looks for it.
+     *
+     * @param reserve positions kept free at the end, in [0, contextLength − 2]
+     * @throws IllegalArgumentException when {@code reserve} is out of range or a prompt cannot be encoded
+     * @throws org.amdet.InputLimitException when a prompt is longer than the limit
+     */
+    public long[][] encode(List<String> prompts, int reserve) {
+        if (reserve < 0 || reserve > contextLength - 2) {
+            throw new IllegalArgumentException("cannot keep " + reserve + " of " + contextLength + " positions free");
+        }
         for (int i = 0; i < prompts.size(); i++) {
             InputLimits.check(InputLimits.PROMPT_CHARS, "prompt " + i, prompts.get(i).length());
         }
         long[][] out = new long[prompts.size()][];
         for (int i = 0; i < out.length; i++) {
             String text = wellFormed(canonicalise ? canonicalise(prompts.get(i)) : prompts.get(i));
-            out[i] = fit(encodeOne(tokenizer, text, file, i));
+            out[i] = fit(encodeOne(tokenizer, text, file, i), contextLength - reserve);
         }
         return out;
     }
@@ -293,14 +311,15 @@ final class TextTokenizer implements AutoCloseable {
         }
     }
 
-    private long[] fit(long[] ids) {
+    /** {@code ids} truncated to {@code limit} tokens (the last one kept at the end) and padded to the context length. */
+    private long[] fit(long[] ids, int limit) {
         long[] row = new long[contextLength];
         Arrays.fill(row, padId);
-        if (ids.length <= contextLength) {
+        if (ids.length <= limit) {
             System.arraycopy(ids, 0, row, 0, ids.length);
         } else {
-            System.arraycopy(ids, 0, row, 0, contextLength - 1);
-            row[contextLength - 1] = ids[ids.length - 1];
+            System.arraycopy(ids, 0, row, 0, limit - 1);
+            row[limit - 1] = ids[ids.length - 1];
         }
         return row;
     }

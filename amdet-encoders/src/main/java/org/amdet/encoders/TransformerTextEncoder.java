@@ -95,8 +95,12 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
 
     @Override
     public long[][] tokenize(List<String> prompts) {
+        return tokenize(prompts, 0);
+    }
+
+    private long[][] tokenize(List<String> prompts, int reserve) {
         checkOpen();
-        long[][] ids = tokenizer.encode(prompts);
+        long[][] ids = tokenizer.encode(prompts, reserve);
         for (long[] row : ids) {
             for (long id : row) {
                 if (id < 0 || id >= config.vocabSize()) {
@@ -111,7 +115,12 @@ final class TransformerTextEncoder implements TrainableTextEncoder {
 
     @Override
     public Tensor idsTensor(List<String> prompts) {
-        long[][] ids = tokenize(prompts);
+        return idsTensor(prompts, 0);
+    }
+
+    @Override
+    public Tensor idsTensor(List<String> prompts, int reserve) {
+        long[][] ids = tokenize(prompts, reserve);
         long[] flat = new long[ids.length * tokenizer.contextLength()];
         for (int i = 0; i < ids.length; i++) {
             System.arraycopy(ids[i], 0, flat, i * ids[i].length, ids[i].length);

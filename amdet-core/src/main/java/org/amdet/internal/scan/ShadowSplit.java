@@ -84,7 +84,8 @@ final class ShadowSplit {
      */
     static ShadowSplit encode(ScanContext ctx, List<String> prompts, int[] perm, int nTrain) {
         int n = prompts.size();
-        Tensor ids = ctx.suspect.idsTensor(prompts);
+        // room for the inserted vectors: the cut after insertion then removes padding only, never the end token
+        Tensor ids = ctx.suspect.idsTensor(prompts, ctx.cfg.maxTokens());
         Tensor order = ctx.rowIndex(perm);
         Tensor idsFull = Scopes.keep(() -> ids.index_select(0, order));
         Tensor idsPerm = trimmed(ctx, idsFull);

@@ -18,12 +18,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -118,6 +120,41 @@ class ScanPipelineTest {
                         assertEquals(v[(b * 3 + Math.min(p, 2)) * 4 + d], w[(b * 7 + p) * 4 + d]);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Prompts as long as the context: the scan inserts its vectors after BOS and cuts back to the context length, which
+     * must remove padding only. The shadow prompts are tokenised with room for the most vectors any start inserts, so
+     * every triggered sequence still has its EOS where pooling reads it (before, a full-length prompt lost it and the
+     * pooled output was read at position 0, the same for every prompt).
+     */
+    @Test
+    void triggeredSequencesOfFullLengthPromptsKeepTheirEos() {
+        ScanContext ctx = context(small().optStarts(2).optMixedTokens(true).build());
+        assertEquals(2, ctx.cfg.maxTokens());
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            prompts.add(String.join(" ", ShadowSet.synthetic(4, i).prompts())); // far beyond 12 tokens
+        }
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            int[] perm = ShadowSplit.permutation(40, new SplittableRandom(1));
+            ShadowSplit split = ShadowSplit.encode(ctx, prompts, perm, 32);
+            for (int k = 1; k <= 2; k++) {
+                long[] ids = Torch.toLongs(Sequences.insertIds(split.ids, k, 50));
+                for (int row = 0; row < 40; row++) {
+                    long eos = 0;
+                    for (int p = 0; p < TinyTextEncoder.LENGTH; p++) {
+                        eos += ids[row * TinyTextEncoder.LENGTH + p] == 2 ? 1 : 0;
+                    }
+                    assertEquals(1, eos, "row " + row + " with " + k + " inserted vector(s) has one EOS");
+                }
+            }
+            // without the room, the same prompts lose their EOS on insertion
+            long[] plain = Torch.toLongs(Sequences.insertIds(suspect.idsTensor(prompts), 1, 50));
+            for (int p = 0; p < TinyTextEncoder.LENGTH; p++) {
+                assertNotEquals(2, plain[p], "the test's prompts must be long enough to lose the EOS without room");
             }
         }
     }
