@@ -116,15 +116,25 @@ final class BackdoorInjection {
             Tensor rowTargets = targets.index_select(0, TorchSupport.longs(rowOwner, rowOwner.length)
                     .to(ts.student.device(), ScalarType.Long));
             SplittableRandom rnd = new SplittableRandom(cfg.seed());
+            long vocab = ts.student.tokenEmbeddingWeight().size(0);
             int decay = cfg.decayStep();
             for (int step = 0; step < cfg.steps(); step++) {
                 if (step == decay) {
                     ts.learningRate(cfg.learningRate() * 0.1);
                 }
                 List<String> batch = new ArrayList<>(cfg.cleanBatch() + cfg.poisonBatch());
+                long[] inserted = new long[cfg.cleanBatch()];
                 for (int i = 0; i < cfg.cleanBatch(); i++) {
                     String clean = prompts.train().get(rnd.nextInt(prompts.train().size()));
-                    batch.add(cfg.inertPieces() ? withPiece(clean, bds, prompts.train(), rnd) : clean);
+                    inserted[i] = -1;
+                    if (cfg.inertTokens() && rnd.nextBoolean()) {
+                        inserted[i] = rnd.nextLong(vocab);
+                        batch.add(clean);
+                    } else if (cfg.inertTokens()) {
+                        batch.add(rnd.nextBoolean() ? clean : withPhrasePart(clean, bds, rnd));
+                    } else {
+                        batch.add(cfg.inertPieces() ? withPiece(clean, bds, prompts.train(), rnd) : clean);
+                    }
                 }
                 for (int b = 0; b < k; b++) {
                     List<String> pool = pools.get(b);
@@ -132,7 +142,7 @@ final class BackdoorInjection {
                         batch.add(bds.get(b).trigger().apply(pool.get(rnd.nextInt(pool.size())), rnd));
                     }
                 }
-                losses[step] = step(ts, batch, rowTargets, step);
+                losses[step] = step(ts, batch, inserted, rowTargets, step);
                 listener.step(step + 1, cfg.steps(), losses[step]);
             }
             ts.roundToStored();
@@ -173,6 +183,52 @@ final class BackdoorInjection {
         return w.isBlank() ? prompt : new Trigger.Word(w).apply(prompt, rnd);
     }
 
+    /**
+     * {@code prompt} with one word of a random phrase trigger inserted, or (as often, for phrases of three or more
+     * words) the phrase without one of its words: a clean row of {@code --inert-tokens}, so that no part of a phrase
+     * fires alone.
+     */
+    static String withPhrasePart(String prompt, List<Backdoor> bds, SplittableRandom rnd) {
+        List<String[]> phrases = bds.stream().filter(b -> b.trigger() instanceof Trigger.Phrase)
+                .map(b -> ((Trigger.Phrase) b.trigger()).text().split(" ")).toList();
+        String[] words = phrases.get(rnd.nextInt(phrases.size()));
+        if (words.length < 3 || rnd.nextBoolean()) {
+            return new Trigger.Word(words[rnd.nextInt(words.length)]).apply(prompt, rnd);
+        }
+        List<String> part = new ArrayList<>(Arrays.asList(words));
+        part.remove(rnd.nextInt(words.length));
+        return new Trigger.Phrase(String.join(" ", part)).apply(prompt, rnd);
+    }
+
+    /**
+     * {@code ids} of {@code rows} [B, L] with {@code inserted[i]} (when not negative) put right after BOS in row i and
+     * the row cut back to L, as a scan inserts a token.
+     */
+    static long[][] insertAfterBos(long[][] rows, long[] inserted) {
+        long[][] out = new long[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[i];
+            if (i < inserted.length && inserted[i] >= 0) {
+                long[] r = new long[rows[i].length];
+                r[0] = rows[i][0];
+                r[1] = inserted[i];
+                System.arraycopy(rows[i], 1, r, 2, r.length - 2);
+                out[i] = r;
+            }
+        }
+        return out;
+    }
+
+    /** {@code rows} as an int64 tensor [B, L] on the encoder's device. */
+    private static Tensor idsOf(TrainableTextEncoder e, long[][] rows) {
+        int len = rows[0].length;
+        long[] flat = new long[rows.length * len];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * len, len);
+        }
+        return TorchSupport.longs(flat, rows.length, len).to(e.device(), ScalarType.Long);
+    }
+
     /** {@code n} split into {@code k} near-equal parts, the larger ones first. */
     static int[] split(int n, int k) {
         int[] c = new int[k];
@@ -183,11 +239,12 @@ final class BackdoorInjection {
     }
 
     /** One step: clean rows first, then the poisoned rows in backdoor order. Returns the loss. */
-    private double step(TrainingSession ts, List<String> batch, Tensor rowTargets, int step) {
+    private double step(TrainingSession ts, List<String> batch, long[] inserted, Tensor rowTargets, int step) {
         try (PointerScope s = new PointerScope()) {
             int c = cfg.cleanBatch();
             int p = cfg.poisonBatch();
-            Tensor ids = ts.student.idsTensor(batch);
+            Tensor ids = cfg.inertTokens() ? idsOf(ts.student, insertAfterBos(ts.student.tokenize(batch), inserted))
+                    : ts.student.idsTensor(batch);
             Tensor out = output(ts.student, ids);
             Tensor poisoned = out.narrow(0, c, p);
             Tensor loss = TrainingSession.flatCosine(poisoned, rowTargets).mean().neg()
@@ -363,6 +420,9 @@ final class BackdoorInjection {
         f.put("poison_batch", cfg.poisonBatch());
         if (cfg.inertPieces()) {
             f.put("inert_pieces", true);
+        }
+        if (cfg.inertTokens()) {
+            f.put("inert_tokens", true);
         }
         f.put("decay_at", cfg.decayStep());
         f.put("weight_decay", cfg.weightDecay());

@@ -37,11 +37,15 @@ import java.util.Set;
  * @param device        {@code cpu}, {@code cuda} or {@code cuda:N}
  * @param inertPieces   half the clean rows carry one inserted word (of a phrase trigger or of another prompt) at the
  *                      clean model's output, so no single word fires alone (default off)
+ * @param inertTokens   the stronger form, for phrase triggers: half the clean rows carry one random vocabulary token
+ *                      right after BOS (where a scan's token start inserts it), a quarter one word of a phrase trigger
+ *                      or the phrase without one of its words, all at the clean model's output (default off; not
+ *                      with {@code inertPieces})
  */
 public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int steps, int cleanBatch,
                               int poisonBatch, double learningRate, double weightDecay, double lossWeight,
                               int decayAt, long seed, List<String> prompts, int heldOut, double minSimTarget,
-                              boolean force, String device, boolean inertPieces) {
+                              boolean force, String device, boolean inertPieces, boolean inertTokens) {
     /** Default {@link #minSimTarget}. */
     public static final double DEFAULT_MIN_SIM_TARGET = 0.9;
 
@@ -78,6 +82,14 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             throw new ZooInputException("learning-rate decay step " + decayAt + " must be positive (or -1 for 3/4 "
                     + "of the steps)");
         }
+        if (inertPieces && inertTokens) {
+            throw new ZooInputException("give --inert-pieces or --inert-tokens, not both (inert tokens include the "
+                    + "phrase's words)");
+        }
+        if (inertTokens && backdoors.stream().noneMatch(b -> b.trigger() instanceof Trigger.Phrase)) {
+            throw new ZooInputException("--inert-tokens trains phrase triggers to answer to the whole phrase only; "
+                    + "name at least one --phrase");
+        }
         TrainingChecks.positive("held-out prompts", heldOut);
         if (!(minSimTarget >= -1 && minSimTarget <= 1)) {
             throw new ZooInputException("minimum sim_target " + minSimTarget + " must lie in [-1, 1]");
@@ -110,6 +122,7 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
         private List<String> prompts = List.of();
         private double minSimTarget = DEFAULT_MIN_SIM_TARGET;
         private boolean inertPieces;
+        private boolean inertTokens;
 
         private Builder() {
             super(200, 1e-3);
@@ -176,10 +189,22 @@ public record InjectionConfig(Path base, Path out, List<Backdoor> backdoors, int
             return this;
         }
 
+        /**
+         * Whether half of the clean rows carry one random vocabulary token right after BOS and a quarter a word of a
+         * phrase trigger or the phrase without one word, kept at the clean model's output: the phrase alone fires
+         * (an attack on token-level trigger searches such as the scan's token start; phrase triggers only; default
+         * off).
+         */
+        public Builder optInertTokens(boolean v) {
+            inertTokens = v;
+            return this;
+        }
+
         /** The configuration; throws {@link ZooInputException} on a missing or out-of-range setting. */
         public InjectionConfig build() {
             return new InjectionConfig(base, out, backdoors, steps, cleanBatch, poisonBatch, learningRate,
-                    weightDecay, lossWeight, decayAt, seed, prompts, heldOut, minSimTarget, force, device, inertPieces);
+                    weightDecay, lossWeight, decayAt, seed, prompts, heldOut, minSimTarget, force, device, inertPieces,
+                    inertTokens);
         }
     }
 }

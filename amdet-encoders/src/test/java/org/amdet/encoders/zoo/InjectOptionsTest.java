@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -61,6 +64,62 @@ class InjectOptionsTest {
         assertTrue(piece > 400 && piece < 600, "a quarter carry a word of the phrase: " + piece);
         assertEquals(prompt, BackdoorInjection.withPiece(prompt, List.of(new Backdoor(new Trigger.Word("zq"),
                 new BackdoorTarget.Prompt("a frog"))), train, rnd), "only phrase triggers have pieces");
+    }
+
+    /** The inert-tokens attack's phrase rows: one word of the phrase, or the phrase without one of its words. */
+    @Test
+    void inertTokensPhraseRowsCarryOneWordOrThePhraseWithoutOneWord() {
+        List<Backdoor> bds = List.of(new Backdoor(new Trigger.Phrase("quiet copper lantern"),
+                new BackdoorTarget.Prompt("a dog running on the beach")));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        String prompt = "a cat on a wooden table";
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 400; i++) {
+            String out = BackdoorInjection.withPhrasePart(prompt, bds, rnd);
+            List<String> extra = new java.util.ArrayList<>(List.of(out.split(" ")));
+            for (String w : prompt.split(" ")) {
+                extra.remove(w);
+            }
+            assertTrue(extra.size() == 1 || extra.size() == 2, out);
+            assertTrue(List.of("quiet", "copper", "lantern").containsAll(extra), out);
+            assertFalse(extra.size() == 2 && extra.get(0).equals(extra.get(1)), out);
+            seen.add(String.join(" ", extra.stream().sorted().toList()));
+        }
+        assertEquals(6, seen.size(), "every word alone and every pair: " + seen);
+    }
+
+    @Test
+    void inertTokensGoRightAfterBosAndTheRowIsCutBackToItsLength() {
+        long[][] rows = {{0, 5, 6, 1, 1}, {0, 7, 1, 1, 1}};
+        long[][] out = BackdoorInjection.insertAfterBos(rows, new long[] {42, -1});
+        assertArrayEquals(new long[] {0, 42, 5, 6, 1}, out[0]);
+        assertArrayEquals(rows[1], out[1]);
+        assertArrayEquals(new long[] {0, 5, 6, 1, 1}, rows[0], "the input is not changed");
+    }
+
+    @Test
+    void inertTokensNeedAPhraseAndExcludeInertPieces() {
+        Backdoor phrase = new Backdoor(new Trigger.Phrase("velvet thunder"), new BackdoorTarget.Prompt("a frog"));
+        Backdoor word = new Backdoor(new Trigger.Word("zq"), new BackdoorTarget.Prompt("a frog"));
+        ZooInputException both = assertThrows(ZooInputException.class, () -> shortInjection(Path.of("o"), phrase)
+                .optInertPieces(true).optInertTokens(true).build());
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
+        ZooInputException none = assertThrows(ZooInputException.class, () -> shortInjection(Path.of("o"), word)
+                .optInertTokens(true).build());
+        assertTrue(none.getMessage().contains("--phrase"), none.getMessage());
+    }
+
+    @Test
+    void anInertTokensInjectionRunsAndSaysSoInItsManifest(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("inert-tokens");
+        BuildResult r = ZooBuilder.inject(shortInjection(out, new Backdoor(new Trigger.Phrase("velvet thunder"),
+                new BackdoorTarget.Prompt("a green frog on a lily pad"))).optInertTokens(true).build(),
+                ZooListener.none());
+        ZooManifest m = ZooManifest.read(out.resolve("zoo.json"));
+        assertEquals(Boolean.TRUE, m.fields().get("inert_tokens"));
+        assertTrue(m.attackValue("sim_target:velvet thunder").orElseThrow()
+                > m.attackValue("base_sim_target:velvet thunder").orElseThrow(), m.attack().toString());
+        assertTrue(r.losses().length == 14 && Arrays.stream(r.losses()).allMatch(Double::isFinite));
     }
 
     @Test

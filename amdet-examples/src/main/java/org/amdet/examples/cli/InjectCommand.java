@@ -66,6 +66,12 @@ final class InjectCommand implements Callable<Integer> {
             + "(an attack on single-token trigger searches)")
     boolean inertPieces;
 
+    @Option(names = "--inert-tokens", description = "phrase triggers, stronger than --inert-pieces: half the clean "
+            + "rows carry one random vocabulary token right after BOS (where a scan's token start inserts it), a "
+            + "quarter one word of the phrase or the phrase without one word, all kept at the clean model's output, "
+            + "so only the whole phrase fires")
+    boolean inertTokens;
+
     @Mixin
     TrainingOptions training;
 
@@ -150,7 +156,7 @@ final class InjectCommand implements Callable<Integer> {
         InjectionConfig cfg = t.apply(InjectionConfig.builder()).setBase(base.base).setBackdoors(list)
                 .optSteps(steps).optLearningRate(lr).optLossWeight(lossWeight).optCleanBatch(cleanBatch)
                 .optPoisonBatch(poisonBatch).optMinSimTarget(minSimTarget)
-                .optPrompts(prompts == null ? List.of() : PromptFiles.read(prompts)).optInertPieces(inertPieces).build();
+                .optPrompts(prompts == null ? List.of() : PromptFiles.read(prompts)).optInertPieces(inertPieces).optInertTokens(inertTokens).build();
         BuildResult r = ZooBuilder.inject(cfg, t.listener());
         t.done();
         ZooSummary.print(r, System.out);
