@@ -269,7 +269,7 @@ final class TextTokenizer implements AutoCloseable {
      * @throws org.amdet.InputLimitException when a prompt is longer than the limit
      */
     public long[][] encode(List<String> prompts, int reserve) {
-        if (reserve < 0 || reserve > contextLength - 2) {
+        if (reserve < 0 || reserve > Math.max(0, contextLength - 2)) {
             throw new IllegalArgumentException("cannot keep " + reserve + " of " + contextLength + " positions free");
         }
         for (int i = 0; i < prompts.size(); i++) {

@@ -169,8 +169,7 @@ public record RobustRule(double margin, double alpha, double creditCap) {
         double[] ratios = new double[n];
         int positives = 0;
         for (int i = 0; i < n; i++) {
-            double c = against[i];
-            ratios[i] = c > 0 ? t[i] / c : t[i] > 0 ? Double.POSITIVE_INFINITY : 0;
+            ratios[i] = ratio(t[i], against[i]);
             if (ratios[i] > margin) {
                 positives++;
             }
@@ -220,8 +219,8 @@ public record RobustRule(double margin, double alpha, double creditCap) {
         int paired = 0;
         int grouped = 0;
         for (int i = 0; i < n; i++) {
-            paired += beyondMargin(t[i], ct[i]) ? 1 : 0;
-            grouped += beyondMargin(t[i], ref.median()) ? 1 : 0;
+            paired += ratio(t[i], ct[i]) > margin ? 1 : 0;
+            grouped += ratio(t[i], ref.median()) > margin ? 1 : 0;
         }
         int credited = Math.max(paired, grouped);
         double pc = upperTail(n, credited);
@@ -235,9 +234,9 @@ public record RobustRule(double margin, double alpha, double creditCap) {
         return null;
     }
 
-    /** t / c &gt; K, reading t / 0 as +∞ for t &gt; 0 (a credited clean value) and 0 / 0 as 0. */
-    private boolean beyondMargin(double t, double c) {
-        return c > 0 ? t / c > margin : t > 0;
+    /** t / c, reading t / 0 as +∞ for t &gt; 0 (a credited clean value) and 0 / 0 as 0. */
+    private static double ratio(double t, double c) {
+        return c > 0 ? t / c : t > 0 ? Double.POSITIVE_INFINITY : 0;
     }
 
     /** P(Binomial(n, ½) ≥ s), exact and accurate in the far tail (the regularized incomplete beta I_½(s, n − s + 1)). */

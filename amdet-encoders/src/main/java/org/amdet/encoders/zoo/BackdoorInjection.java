@@ -117,6 +117,7 @@ final class BackdoorInjection {
                     .to(ts.student.device(), ScalarType.Long));
             SplittableRandom rnd = new SplittableRandom(cfg.seed());
             long vocab = ts.student.tokenEmbeddingWeight().size(0);
+            List<String[]> phrases = phraseWords(bds);
             int decay = cfg.decayStep();
             for (int step = 0; step < cfg.steps(); step++) {
                 if (step == decay) {
@@ -131,9 +132,9 @@ final class BackdoorInjection {
                         inserted[i] = rnd.nextLong(vocab);
                         batch.add(clean);
                     } else if (cfg.inertTokens()) {
-                        batch.add(rnd.nextBoolean() ? clean : withPhrasePart(clean, bds, rnd));
+                        batch.add(rnd.nextBoolean() ? clean : withPhrasePart(clean, phrases, rnd));
                     } else {
-                        batch.add(cfg.inertPieces() ? withPiece(clean, bds, prompts.train(), rnd) : clean);
+                        batch.add(cfg.inertPieces() ? withPiece(clean, phrases, prompts.train(), rnd) : clean);
                     }
                 }
                 for (int b = 0; b < k; b++) {
@@ -166,14 +167,18 @@ final class BackdoorInjection {
         }
     }
 
+    /** The words of every phrase trigger among {@code bds}, in order (the inert rows draw from them). */
+    static List<String[]> phraseWords(List<Backdoor> bds) {
+        return bds.stream().filter(b -> b.trigger() instanceof Trigger.Phrase)
+                .map(b -> ((Trigger.Phrase) b.trigger()).text().split(" ")).toList();
+    }
+
     /**
      * {@code prompt}, or (every second time) the prompt with one word inserted: a word of a random phrase trigger or,
      * as often, a word of another training prompt. A clean row, so the student learns that no single word (the
      * phrase's own or any other) moves its output.
      */
-    static String withPiece(String prompt, List<Backdoor> bds, List<String> train, SplittableRandom rnd) {
-        List<String[]> phrases = bds.stream().filter(b -> b.trigger() instanceof Trigger.Phrase)
-                .map(b -> ((Trigger.Phrase) b.trigger()).text().split(" ")).toList();
+    static String withPiece(String prompt, List<String[]> phrases, List<String> train, SplittableRandom rnd) {
         if (phrases.isEmpty() || rnd.nextBoolean()) {
             return prompt;
         }
@@ -188,9 +193,7 @@ final class BackdoorInjection {
      * words) the phrase without one of its words: a clean row of {@code --inert-tokens}, so that no part of a phrase
      * fires alone.
      */
-    static String withPhrasePart(String prompt, List<Backdoor> bds, SplittableRandom rnd) {
-        List<String[]> phrases = bds.stream().filter(b -> b.trigger() instanceof Trigger.Phrase)
-                .map(b -> ((Trigger.Phrase) b.trigger()).text().split(" ")).toList();
+    static String withPhrasePart(String prompt, List<String[]> phrases, SplittableRandom rnd) {
         String[] words = phrases.get(rnd.nextInt(phrases.size()));
         if (words.length < 3 || rnd.nextBoolean()) {
             return new Trigger.Word(words[rnd.nextInt(words.length)]).apply(prompt, rnd);

@@ -44,7 +44,7 @@ class InjectOptionsTest {
         int same = 0;
         int piece = 0;
         for (int i = 0; i < 2000; i++) {
-            String out = BackdoorInjection.withPiece(prompt, bds, train, rnd);
+            String out = BackdoorInjection.withPiece(prompt, BackdoorInjection.phraseWords(bds), train, rnd);
             if (out.equals(prompt)) {
                 same++;
                 continue;
@@ -62,8 +62,8 @@ class InjectOptionsTest {
         }
         assertTrue(same > 900 && same < 1100, "half the rows unchanged: " + same);
         assertTrue(piece > 400 && piece < 600, "a quarter carry a word of the phrase: " + piece);
-        assertEquals(prompt, BackdoorInjection.withPiece(prompt, List.of(new Backdoor(new Trigger.Word("zq"),
-                new BackdoorTarget.Prompt("a frog"))), train, rnd), "only phrase triggers have pieces");
+        assertEquals(prompt, BackdoorInjection.withPiece(prompt, BackdoorInjection.phraseWords(List.of(
+                new Backdoor(new Trigger.Word("zq"), new BackdoorTarget.Prompt("a frog")))), train, rnd), "only phrase triggers have pieces");
     }
 
     /** The inert-tokens attack's phrase rows: one word of the phrase, or the phrase without one of its words. */
@@ -75,7 +75,7 @@ class InjectOptionsTest {
         String prompt = "a cat on a wooden table";
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < 400; i++) {
-            String out = BackdoorInjection.withPhrasePart(prompt, bds, rnd);
+            String out = BackdoorInjection.withPhrasePart(prompt, BackdoorInjection.phraseWords(bds), rnd);
             List<String> extra = new java.util.ArrayList<>(List.of(out.split(" ")));
             for (String w : prompt.split(" ")) {
                 extra.remove(w);
